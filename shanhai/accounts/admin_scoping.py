@@ -1,0 +1,166 @@
+"""The admin side of scoping: lists, lookups, autocompletes, edits and history all go through `visible`."""
+
+from typing import Any
+
+from django.contrib import admin
+from django.contrib.admin.utils import unquote
+from django.db.models import Model, Q, QuerySet
+from django.db.models.fields.related import ForeignKey, ManyToManyField
+from django.forms import ModelChoiceField, ModelMultipleChoiceField
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from shanhai.accounts.scoping import scope_filter, visible
+from shanhai.network.models import Pairing, PairingKind, Programme
+from shanhai.regions.models import Level, Region
+
+
+def _prefix(field: str) -> str:
+    return f"{field}__" if field else ""
+
+
+def programme_filter(pairing_field: str) -> type[admin.SimpleListFilter]:
+    class ProgrammeFilter(admin.SimpleListFilter):
+        title = _("协作项目")
+        parameter_name = "programme"
+
+        def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[Any, str]]:
+            return [(p.pk, p.name) for p in Programme.objects.all()]
+
+        def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+            if self.value():
+                return queryset.filter(**{f"{_prefix(pairing_field)}programme_id": self.value()})
+            return queryset
+
+    return ProgrammeFilter
+
+
+def pairing_filter(pairing_field: str) -> type[admin.SimpleListFilter]:
+    class PairingFilter(admin.SimpleListFilter):
+        title = _("结对关系（含下级）")
+        parameter_name = "pairing"
+
+        def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[Any, str]]:
+            top = Pairing.objects.filter(
+                kind__in=[PairingKind.PROVINCE, PairingKind.PREFECTURE, PairingKind.COUNTY]
+            ).select_related("east_region", "west_region", "east_org", "west_org")
+            return [(p.pk, str(p)) for p in visible(request.user, top)[:200]]
+
+        def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+            if self.value():
+                pairing = Pairing.objects.filter(pk=self.value()).first()
+                if pairing is None:
+                    return queryset.none()
+                return queryset.filter(**{f"{_prefix(pairing_field)}path__startswith": pairing.path})
+            return queryset
+
+    return PairingFilter
+
+
+class SideFilter(admin.SimpleListFilter):
+    """Which side the region filter looks at: east (支援方), west (受援方) or either."""
+
+    title = _("地区所在方")
+    parameter_name = "side"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+        return [("east", _("东部（支援方）")), ("west", _("西部（受援方）"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        return queryset  # read by RegionFilter
+
+
+def region_filter(pairing_field: str | None, region_fields: tuple[str, ...] = ()) -> type[admin.SimpleListFilter]:
+    class RegionFilter(admin.SimpleListFilter):
+        """Provinces are listed; any region code works in the URL (?region=520425&side=west)."""
+
+        title = _("地区")
+        parameter_name = "region"
+
+        def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+            return [(r.code, r.name) for r in Region.objects.filter(level=Level.PROVINCE)]
+
+        def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+            if not self.value():
+                return queryset
+            region = Region.objects.filter(code=self.value()).first()
+            if region is None:
+                return queryset.none()
+            side = request.GET.get("side")
+            sides = [side] if side in ("east", "west") else ["east", "west"]
+            lookups = [f"{f}__path__startswith" for f in region_fields]
+            if pairing_field is not None:
+                lookups += [f"{_prefix(pairing_field)}{s}_region__path__startswith" for s in sides]
+            condition = Q()
+            for lookup in lookups:
+                condition |= Q(**{lookup: region.path})
+            return queryset.filter(condition)
+
+    return RegionFilter
+
+
+def year_filter(field: str, is_date: bool) -> type[admin.SimpleListFilter]:
+    class YearFilter(admin.SimpleListFilter):
+        title = _("年度")
+        parameter_name = "year"
+
+        def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+            qs = model_admin.get_queryset(request)
+            if is_date:
+                years = sorted({d.year for d in qs.dates(field, "year")}, reverse=True)
+            else:
+                years = sorted(set(qs.order_by().values_list(field, flat=True).distinct()), reverse=True)
+            return [(str(y), f"{y}年") for y in years if y]
+
+        def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+            if self.value() and self.value().isdigit():
+                lookup = f"{field}__year" if is_date else field
+                return queryset.filter(**{lookup: int(self.value())})
+            return queryset
+
+    return YearFilter
+
+
+class ScopedAdmin(SimpleHistoryAdmin):
+    """Base admin for programme data: every queryset, choice list and object lookup is scoped."""
+
+    pairing_field: str | None = "pairing"
+    year_field: str | None = None
+    year_is_date = True
+    extra_filters: tuple[Any, ...] = ()
+
+    def get_list_filter(self, request: HttpRequest) -> list[Any]:
+        filters: list[Any] = []
+        region_fields = getattr(self.model, "scope_region_fields", ())
+        if self.pairing_field is not None:
+            filters += [programme_filter(self.pairing_field), pairing_filter(self.pairing_field)]
+        if self.pairing_field is not None or region_fields:
+            filters += [region_filter(self.pairing_field, region_fields), SideFilter]
+        if self.year_field:
+            filters.append(year_filter(self.year_field, self.year_is_date))
+        return filters + list(self.extra_filters) + list(self.list_filter)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return visible(request.user, super().get_queryset(request))
+
+    def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if isinstance(db_field, ForeignKey | ManyToManyField) and isinstance(
+            field, ModelChoiceField | ModelMultipleChoiceField
+        ):
+            related: type[Model] = db_field.related_model
+            if scope_filter(request.user, related) is not None:
+                field.queryset = visible(request.user, field.queryset)
+        return field
+
+    def history_view(self, request: HttpRequest, object_id: str, extra_context: Any = None) -> HttpResponse:
+        # simple-history falls back to the history rows of an object the queryset hides: refuse first.
+        if not self.get_queryset(request).filter(pk=unquote(object_id)).exists():
+            raise Http404
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request: HttpRequest, object_id: str, version_id: str, extra_context: Any = None) -> HttpResponse:
+        if not self.get_queryset(request).filter(pk=unquote(object_id)).exists():
+            raise Http404
+        return super().history_form_view(request, object_id, version_id, extra_context)

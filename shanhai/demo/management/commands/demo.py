@@ -1,0 +1,26 @@
+from argparse import ArgumentParser
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from shanhai.demo.services import demo_setup
+
+
+class Command(BaseCommand):
+    help = "建立并启动演示站点（SQLite）/ Set up and serve the demo"
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument("--addrport", default="127.0.0.1:8000", help="监听地址，默认 127.0.0.1:8000")
+        parser.add_argument("--no-serve", action="store_true", help="只准备数据，不启动服务")
+
+    def handle(self, *args: object, addrport: str, no_serve: bool, **options: object) -> None:
+        logins = demo_setup(stdout=self.stdout)
+        if not (settings.STATIC_ROOT / "staticfiles.json").exists() and not (settings.STATIC_ROOT / "admin").exists():
+            call_command("collectstatic", interactive=False, verbosity=0)
+        self.stdout.write("演示账号 / demo logins:")
+        for login in logins:
+            self.stdout.write(f"  用户名 {login.username}  密码 {login.password}  （{login.note}）")
+        self.stdout.write(f"打开 http://{addrport}/admin/ 登录。")
+        if not no_serve:
+            call_command("runserver", addrport, use_reloader=False, insecure_serving=True)

@@ -1,0 +1,61 @@
+"""Setting up the demo: database, divisions, programme, records, and two logins."""
+
+import secrets
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth.models import Group, User
+from django.core.management import call_command
+from django.db import transaction
+
+from shanhai.accounts.models import Scope
+from shanhai.network.models import Pairing
+from shanhai.regions.lookup import find_region
+from shanhai.regions.models import Region
+from shanhai.regions.services import regions_load
+
+
+@dataclass(frozen=True)
+class Login:
+    username: str
+    password: str
+    note: str
+
+
+def _password(username: str) -> str:
+    """One generated password per demo user, kept in var/ so a second run prints the same login."""
+    path = settings.VAR_DIR / f"demo_{username}.txt"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(9))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+@transaction.atomic
+def demo_users_ensure() -> list[Login]:
+    admin_pw, officer_pw = _password("admin"), _password("ziyun")
+    admin, created = User.objects.get_or_create(username="admin", defaults={"is_staff": True, "is_superuser": True})
+    if created:
+        admin.set_password(admin_pw)
+        admin.save()
+    officer, created = User.objects.get_or_create(username="ziyun", defaults={"is_staff": True})
+    if created:
+        officer.set_password(officer_pw)
+        officer.save()
+        officer.groups.add(Group.objects.get(name="数据填报员"))
+        Scope.objects.create(user=officer, region=find_region("紫云自治县"))
+    return [
+        Login("admin", admin_pw, "系统管理员，可见全部数据"),
+        Login("ziyun", officer_pw, "紫云自治县填报员，仅可见紫云的结对及其记录"),
+    ]
+
+
+def demo_setup(*, stdout: object = None) -> list[Login]:
+    """Idempotent: the second run finds everything in place and only checks it."""
+    call_command("migrate", verbosity=0, interactive=False)
+    if not Region.objects.exists():
+        regions_load()
+    if not Pairing.objects.exists():
+        call_command("synth", scale="demo", seed=2021, stdout=stdout)
+    return demo_users_ensure()
