@@ -57,6 +57,11 @@ INSTALLED_APPS = [
     "shanhai.economy",
     "shanhai.accounts",
     "shanhai.demo",
+    "shanhai.indicators",
+    "shanhai.evidence",
+    "shanhai.transfer",
+    "shanhai.api",
+    "shanhai.web",
 ]
 
 MIDDLEWARE = [
