@@ -14,6 +14,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from shanhai.accounts.scoping import scope_filter, visible
 from shanhai.network.models import Pairing, PairingKind, Programme
 from shanhai.regions.models import Level, Region
+from shanhai.transfer.admin_export import ExportActionsMixin
 
 
 def _prefix(field: str) -> str:
@@ -122,7 +123,7 @@ def year_filter(field: str, is_date: bool) -> type[admin.SimpleListFilter]:
     return YearFilter
 
 
-class ScopedAdmin(SimpleHistoryAdmin):
+class ScopedAdmin(ExportActionsMixin, SimpleHistoryAdmin):
     """Base admin for programme data: every queryset, choice list and object lookup is scoped."""
 
     pairing_field: str | None = "pairing"
@@ -136,7 +137,9 @@ class ScopedAdmin(SimpleHistoryAdmin):
         if self.pairing_field is not None:
             filters += [programme_filter(self.pairing_field), pairing_filter(self.pairing_field)]
         if self.pairing_field is not None or region_fields:
-            filters += [region_filter(self.pairing_field, region_fields), SideFilter]
+            filters.append(region_filter(self.pairing_field, region_fields))
+        if self.pairing_field is not None:
+            filters.append(SideFilter)
         if self.year_field:
             filters.append(year_filter(self.year_field, self.year_is_date))
         return filters + list(self.extra_filters) + list(self.list_filter)

@@ -159,3 +159,50 @@ def demo_network_load() -> list[Pairing]:
             programme.west_provinces.set([_region(n) for n in west])
         programmes[name] = programme
     return [_pairing(spec, programmes[name], None) for name, spec in TOP]
+
+
+@transaction.atomic
+def demo_teams_load() -> None:
+    """Agreements, a 组团式 education team and 师带徒 pairs on the named pairings (idempotent)."""
+    from shanhai.network.models import Agreement
+    from shanhai.people.models import Mentorship, Person, Profession, Team
+
+    county = Pairing.objects.filter(kind=PairingKind.COUNTY, east_region__code="440115", west_region__code="520425").first()
+    school = Pairing.objects.filter(kind=PairingKind.SCHOOL, west_org__name="紫云自治县民族高级中学").first()
+    hospital = Pairing.objects.filter(kind=PairingKind.HOSPITAL, west_org__name="紫云自治县人民医院").first()
+    if county is None or school is None or hospital is None or Team.objects.filter(pairing=school).exists():
+        return
+    for pairing, title, signed, domains in (
+        (county, "广州市南沙区—紫云自治县东西部协作框架协议（2021—2025年）", dt.date(2021, 4, 20), ["industry", "labour", "consumption"]),
+        (school, "东涌中学—紫云自治县民族高级中学结对帮扶协议", dt.date(2021, 9, 1), ["education"]),
+        (hospital, "广州市第一人民医院南沙医院—紫云自治县人民医院“组团式”帮扶协议", dt.date(2021, 7, 19), ["health"]),
+    ):
+        Agreement.objects.create(pairing=pairing, title=title, signed_on=signed, domains=domains)
+    assert school.east_org is not None and school.west_org is not None
+    assert hospital.east_org is not None and hospital.west_org is not None
+    teachers = [
+        Person.objects.create(name=name, gender=g, organisation=school.east_org, profession=Profession.TEACHER, title=t)
+        for name, g, t in (("陈志远", "male", "高级教师、挂职副校长"), ("林晓敏", "female", "英语高级教师"),
+                           ("黄家豪", "male", "数学一级教师"), ("吴静怡", "female", "化学一级教师"))
+    ]
+    team = Team.objects.create(pairing=school, name="南沙区教育“组团式”帮扶团队", domain="education",
+                               host=school.west_org, leader=teachers[0], start_date=dt.date(2023, 2, 20))
+    team.members.set(teachers)
+    doctors = [
+        Person.objects.create(name=name, gender=g, organisation=hospital.east_org, profession=Profession.MEDICAL, title=t)
+        for name, g, t in (("郑国栋", "male", "主任医师、挂职副院长"), ("何丽华", "female", "副主任护师"))
+    ]
+    med_team = Team.objects.create(pairing=hospital, name="医疗“组团式”帮扶队", domain="health", host=hospital.west_org,
+                                   leader=doctors[0], start_date=dt.date(2022, 7, 19))
+    med_team.members.set(doctors)
+    apprentices = [
+        Person.objects.create(name=name, gender=g, organisation=org, profession=prof)
+        for name, g, org, prof in (("罗文斌", "male", school.west_org, Profession.TEACHER),
+                                   ("杨秀兰", "female", school.west_org, Profession.TEACHER),
+                                   ("韦明亮", "male", hospital.west_org, Profession.MEDICAL))
+    ]
+    for mentor, apprentice, pairing, domain in ((teachers[1], apprentices[0], school, "education"),
+                                                (teachers[2], apprentices[1], school, "education"),
+                                                (doctors[0], apprentices[2], hospital, "health")):
+        Mentorship.objects.create(pairing=pairing, mentor=mentor, apprentice=apprentice, domain=domain,
+                                  start_date=dt.date(2023, 3, 1))

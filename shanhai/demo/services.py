@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.db import transaction
 
 from shanhai.accounts.models import Scope
+from shanhai.demo.fixture import demo_teams_load
 from shanhai.network.models import Pairing
 from shanhai.regions.lookup import find_region
 from shanhai.regions.models import Region
@@ -58,4 +59,5 @@ def demo_setup(*, stdout: object = None) -> list[Login]:
         regions_load()
     if not Pairing.objects.exists():
         call_command("synth", scale="demo", seed=2021, stdout=stdout)
+    demo_teams_load()
     return demo_users_ensure()

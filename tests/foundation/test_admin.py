@@ -5,7 +5,6 @@ from django.contrib import admin
 from django.contrib.auth.models import User
 from django.urls import reverse
 
-
 pytestmark = pytest.mark.django_db
 
 RECORD_MODELS = [

@@ -69,3 +69,24 @@ def test_demo_sets_up_serves_and_restarts_quickly(tmp_path: Path) -> None:
     assert "合成数据" not in out2  # nothing generated the second time
     print(f"demo: first start {first:.1f}s, second start {second:.1f}s")
     assert second < first
+
+
+@pytest.mark.django_db(transaction=True)
+def test_demo_fills_every_app_with_rows() -> None:
+    from django.apps import apps
+
+    from shanhai.demo.services import demo_setup
+    from shanhai.network.models import Pairing
+
+    logins = demo_setup()
+    assert {login.username for login in logins} == {"admin", "ziyun"}
+    empty = [
+        m._meta.label for app in ("network", "people", "activities", "projects", "economy")
+        for m in apps.get_app_config(app).get_models() if not m._meta.label.split(".")[1].startswith("Historical")
+        and not m.objects.exists()
+    ]
+    assert not empty, f"no demo rows for {empty}"
+    names = set(Pairing.objects.values_list("east_region__name", "west_region__name"))
+    assert ("南沙区", "紫云苗族布依族自治县") in names and ("中山区", "水城区") in names
+    assert ("延庆区", "内乡县") in names and ("北京市", "内蒙古自治区") in names
+    assert Pairing.objects.filter(kind="school", programme__kind="jingjinji").exists()

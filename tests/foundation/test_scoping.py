@@ -10,7 +10,13 @@ from shanhai.accounts.models import Scope
 from shanhai.accounts.scoping import visible
 from shanhai.network.models import Organisation, OrgKind, Pairing, PairingKind
 from shanhai.people.models import Dispatch, Person
-from tests.factories import DispatchFactory, OrganisationFactory, PairingFactory, ProgrammeFactory, TrainingFactory
+from tests.factories import (
+    DispatchFactory,
+    OrganisationFactory,
+    PairingFactory,
+    ProgrammeFactory,
+    TrainingFactory,
+)
 
 pytestmark = pytest.mark.django_db
 

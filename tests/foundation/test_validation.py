@@ -7,8 +7,18 @@ from django.core.exceptions import ValidationError
 
 from shanhai.network.models import OrgKind, Pairing, PairingKind
 from tests.factories import (
-    ActivityFactory, DispatchFactory, DonationFactory, FundAllocationFactory, OrganisationFactory, PairingFactory,
-    PersonFactory, PlacementFactory, ProgrammeFactory, ProjectFactory, SaleFactory, TrainingFactory,
+    ActivityFactory,
+    DispatchFactory,
+    DonationFactory,
+    FundAllocationFactory,
+    OrganisationFactory,
+    PairingFactory,
+    PersonFactory,
+    PlacementFactory,
+    ProgrammeFactory,
+    ProjectFactory,
+    SaleFactory,
+    TrainingFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -140,3 +150,43 @@ def test_the_database_also_refuses_what_skips_validation() -> None:
     pairing = PairingFactory()
     with pytest.raises(IntegrityError), transaction.atomic():
         TrainingFactory(pairing=pairing, participants=-1)
+
+
+def test_teams_mentorships_and_agreements_validate(region) -> None:
+    from shanhai.network.models import Agreement
+    from shanhai.people.models import Mentorship, Team
+
+    pairing = PairingFactory()
+    person = PersonFactory()
+    refuse(Mentorship(pairing=pairing, mentor=person, apprentice=person, start_date=dt.date(2023, 1, 1)),
+           "「师傅」与「徒弟」不能是同一人")
+    host = OrganisationFactory(name="紫云自治县民族高级中学", kind=OrgKind.HIGH_SCHOOL, region=region("紫云"))
+    refuse(Team(pairing=pairing, name="组团", domain="education", host=host, start_date=dt.date(2020, 1, 1)),
+           "「开始日期」2020-01-01早于结对开始日期")
+    refuse(Team(pairing=pairing, name="组团", domain="education", host=host, start_date=dt.date(2023, 1, 1),
+                end_date=dt.date(2022, 1, 1)), "「结束日期」不能早于「开始日期」")
+    refuse(Agreement(pairing=pairing, title="协议", signed_on=dt.date(2021, 1, 1), domains=["教育"]), "不认识的领域")
+    Agreement(pairing=pairing, title="协议", signed_on=dt.date(2021, 1, 1), domains=["education"]).full_clean()
+
+
+def test_economy_records_validate(region) -> None:
+    from shanhai.economy.models import IndustrialPark, Investment, Workshop
+
+    pairing = PairingFactory()
+    refuse(IndustrialPark(pairing=pairing, name="园区", region=region("水城区"), established=dt.date(2022, 1, 1)),
+           "「所在地区」水城区不在受援地区")
+    refuse(Workshop(pairing=pairing, name="车间", region=region("紫云"), established=dt.date(2022, 1, 1), jobs=-2),
+           "「吸纳就业」不能为负数")
+    school = OrganisationFactory(name="某中学", kind=OrgKind.SECONDARY, region=region("广州市南沙区"))
+    refuse(Investment(pairing=pairing, enterprise=school, year=2023, amount=1), "「企业」某中学不是企业类单位")
+    company = OrganisationFactory(name="某公司", kind=OrgKind.ENTERPRISE, region=region("广州市南沙区"))
+    refuse(Investment(pairing=pairing, enterprise=company, year=1890, amount=1), "「年度」1890不是有效年份")
+    other_park = IndustrialPark.objects.create(pairing=PairingFactory(), name="别处园区", region=region("紫云"),
+                                               established=dt.date(2022, 1, 1))
+    refuse(Investment(pairing=pairing, enterprise=company, park=other_park, year=2023, amount=1), "「入驻园区」不属于")
+
+
+def test_organisation_names_are_unique_within_a_region(region) -> None:
+    OrganisationFactory(name="紫云自治县第一中学", region=region("紫云"))
+    refuse(OrganisationFactory.build(name="紫云自治县第一中学", region=region("紫云")), "同一地区已有同名单位")
+    OrganisationFactory.build(name="紫云自治县第一中学", region=region("水城区")).full_clean()
