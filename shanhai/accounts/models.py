@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from shanhai.network.models import Pairing
 from shanhai.regions.models import Region
@@ -21,7 +22,7 @@ class Scope(models.Model):
 
     class Meta:
         verbose_name = _("数据范围")
-        verbose_name_plural = _("数据范围")
+        verbose_name_plural = pgettext_lazy("plural", "数据范围")
         constraints = [
             models.CheckConstraint(
                 condition=(models.Q(region__isnull=False) & models.Q(pairing__isnull=True))

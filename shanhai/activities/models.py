@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from shanhai.core.constraints import non_negative, ordered_dates
@@ -34,7 +35,7 @@ class Activity(Timestamped):
 
     class Meta:
         verbose_name = _("交流活动")
-        verbose_name_plural = _("交流活动")
+        verbose_name_plural = pgettext_lazy("plural", "交流活动")
         ordering = ["-date"]
         constraints = [non_negative("activity", "participants", "参加人数")]
         indexes = [models.Index(fields=["pairing", "kind", "date"])]
@@ -72,7 +73,7 @@ class Training(Timestamped):
 
     class Meta:
         verbose_name = _("培训")
-        verbose_name_plural = _("培训")
+        verbose_name_plural = pgettext_lazy("plural", "培训")
         ordering = ["-start_date"]
         constraints = [
             ordered_dates("training", "start_date", "end_date", "开始日期", "结束日期"),

@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from shanhai.core.constraints import non_negative
@@ -37,7 +38,7 @@ class IndustrialPark(Timestamped):
 
     class Meta:
         verbose_name = _("共建产业园区")
-        verbose_name_plural = _("共建产业园区")
+        verbose_name_plural = pgettext_lazy("plural", "共建产业园区")
         ordering = ["name"]
         constraints = [non_negative("industrialpark", "area_mu", "规划面积")]
 
@@ -69,7 +70,7 @@ class Investment(Timestamped):
 
     class Meta:
         verbose_name = _("企业投资")
-        verbose_name_plural = _("企业投资")
+        verbose_name_plural = pgettext_lazy("plural", "企业投资")
         ordering = ["-year"]
         constraints = [non_negative("investment", "amount", "实际到位投资"), non_negative("investment", "rural_jobs", "吸纳就业")]
 
@@ -120,7 +121,7 @@ class Sale(models.Model):
 
     class Meta:
         verbose_name = _("消费帮扶")
-        verbose_name_plural = _("消费帮扶")
+        verbose_name_plural = pgettext_lazy("plural", "消费帮扶")
         constraints = [
             non_negative("sale", "amount", "金额"),
             models.CheckConstraint(
@@ -152,7 +153,7 @@ class Workshop(Timestamped):
 
     class Meta:
         verbose_name = _("帮扶车间")
-        verbose_name_plural = _("帮扶车间")
+        verbose_name_plural = pgettext_lazy("plural", "帮扶车间")
         ordering = ["name"]
         constraints = [non_negative("workshop", "jobs", "吸纳就业")]
 
@@ -191,7 +192,7 @@ class Placement(models.Model):
 
     class Meta:
         verbose_name = _("劳务就业")
-        verbose_name_plural = _("劳务就业")
+        verbose_name_plural = pgettext_lazy("plural", "劳务就业")
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(count__gte=1), name="placement_count_positive",

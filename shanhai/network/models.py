@@ -5,6 +5,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from shanhai.core.constraints import ordered_dates
@@ -39,7 +40,7 @@ class Programme(Timestamped):
 
     class Meta:
         verbose_name = _("协作项目（计划）")
-        verbose_name_plural = _("协作项目（计划）")
+        verbose_name_plural = pgettext_lazy("plural", "协作项目（计划）")
         ordering = ["name"]
         constraints = [ordered_dates("programme", "start_year", "end_year", "起始年度", "截止年度")]
 
@@ -76,7 +77,7 @@ class Organisation(Timestamped):
 
     class Meta:
         verbose_name = _("单位")
-        verbose_name_plural = _("单位")
+        verbose_name_plural = pgettext_lazy("plural", "单位")
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(
@@ -156,7 +157,7 @@ class Pairing(Timestamped):
 
     class Meta:
         verbose_name = _("结对关系")
-        verbose_name_plural = _("结对关系")
+        verbose_name_plural = pgettext_lazy("plural", "结对关系")
         ordering = ["programme", "kind", "id"]
         constraints = [ordered_dates("pairing", "start_date", "end_date", "开始日期", "结束日期")]
         indexes = [models.Index(fields=["kind", "programme"])]
@@ -268,7 +269,7 @@ class Agreement(Timestamped):
 
     class Meta:
         verbose_name = _("协议")
-        verbose_name_plural = _("协议")
+        verbose_name_plural = pgettext_lazy("plural", "协议")
         ordering = ["-signed_on"]
 
     def __str__(self) -> str:

@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from shanhai.core.constraints import ordered_dates
@@ -47,7 +48,7 @@ class Person(Timestamped):
 
     class Meta:
         verbose_name = _("人员")
-        verbose_name_plural = _("人员")
+        verbose_name_plural = pgettext_lazy("plural", "人员")
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(
@@ -91,7 +92,7 @@ class Dispatch(Timestamped):
 
     class Meta:
         verbose_name = _("选派")
-        verbose_name_plural = _("选派")
+        verbose_name_plural = pgettext_lazy("plural", "选派")
         ordering = ["-planned_start"]
         constraints = [
             ordered_dates("dispatch", "planned_start", "planned_end", "计划开始日期", "计划结束日期"),
@@ -141,7 +142,7 @@ class Team(Timestamped):
 
     class Meta:
         verbose_name = _("组团式帮扶团队")
-        verbose_name_plural = _("组团式帮扶团队")
+        verbose_name_plural = pgettext_lazy("plural", "组团式帮扶团队")
         constraints = [ordered_dates("team", "start_date", "end_date", "开始日期", "结束日期")]
 
     def __str__(self) -> str:
@@ -171,7 +172,7 @@ class Mentorship(Timestamped):
 
     class Meta:
         verbose_name = _("师带徒")
-        verbose_name_plural = _("师带徒")
+        verbose_name_plural = pgettext_lazy("plural", "师带徒")
         constraints = [
             ordered_dates("mentorship", "start_date", "end_date", "开始日期", "结束日期"),
             models.CheckConstraint(

@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from shanhai.core.constraints import non_negative, ordered_dates
@@ -50,7 +51,7 @@ class Project(Timestamped):
 
     class Meta:
         verbose_name = _("帮扶项目")
-        verbose_name_plural = _("帮扶项目")
+        verbose_name_plural = pgettext_lazy("plural", "帮扶项目")
         ordering = ["-start_date", "name"]
         constraints = [
             ordered_dates("project", "start_date", "end_date", "开工日期", "完工日期"),
@@ -91,7 +92,7 @@ class FundAllocation(Timestamped):
 
     class Meta:
         verbose_name = _("资金安排")
-        verbose_name_plural = _("资金安排")
+        verbose_name_plural = pgettext_lazy("plural", "资金安排")
         ordering = ["-year"]
         constraints = [
             non_negative("fundallocation", "allocated", "安排资金"),
@@ -142,7 +143,7 @@ class Donation(Timestamped):
 
     class Meta:
         verbose_name = _("捐赠")
-        verbose_name_plural = _("捐赠")
+        verbose_name_plural = pgettext_lazy("plural", "捐赠")
         ordering = ["-date"]
         constraints = [non_negative("donation", "value", "价值"), non_negative("donation", "quantity", "数量")]
 

@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Level(models.TextChoices):
@@ -28,7 +29,7 @@ class Region(models.Model):
 
     class Meta:
         verbose_name = _("行政区划")
-        verbose_name_plural = _("行政区划")
+        verbose_name_plural = pgettext_lazy("plural", "行政区划")
         ordering = ["code"]
 
     def __str__(self) -> str:
@@ -68,7 +69,7 @@ class RegionAlias(models.Model):
 
     class Meta:
         verbose_name = _("区划别名")
-        verbose_name_plural = _("区划别名")
+        verbose_name_plural = pgettext_lazy("plural", "区划别名")
         constraints = [models.UniqueConstraint(fields=["alias", "region", "kind"], name="regionalias_unique")]
 
     def __str__(self) -> str:
