@@ -1,0 +1,437 @@
+"""Facts from cleaned text: quantities, their metric, parties, period, baseline and evidence.
+
+For every quantity (numbers.py) in the space-free simplified view (normalize.py):
+
+1. quantities that are a comparison figure (与上一年40人相比) or a stated rate (完成107.5%) become
+   the baseline/rate of a neighbouring fact, never facts of their own; quantities inside
+   parentheses (a breakdown of the figure before them) and a bare Chinese 一 (一期, 一所) are skipped;
+2. a count of units followed by a pairing noun and a pairing verb (南沙区14个乡镇叠加帮扶紫云县13个乡镇)
+   gives `pair.<kind>.east_units` / `.west_units`; N对 gives `pair.<kind>`;
+3. otherwise the first row of `lexicon.RULES` whose unit class, item pattern, cue and veto fit
+   decides the metric; the direction (e2w/w2e) of people sent comes from the subject's side or
+   a 到…跟岗学习 cue; money, jobs and bare 培训N人次 are refined from their sentence;
+4. parties: within the ；-segment, the nearest eastern/western name before the quantity, else the
+   first after it; a segment with no names inherits the previous segment's parties;
+5. period: the last time expression before the quantity in its sentence (periods.py);
+6. the same metric and value stated again in a document is one fact (fields filled from both).
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from . import lexicon as lx
+from .document import Fact
+from .normalize import TextView
+from .numbers import Quantity, find_quantities
+from .parties import Mention, find_mentions, is_modifier
+from .periods import TimeExpr, find_times
+
+_RULES = [(r, re.compile(r.item), re.compile(r.cue) if r.cue else None, re.compile(r.veto) if r.veto else None)
+          for r in lx.RULES]
+_RULES_BY_UNIT: dict[str, list[tuple[lx.Rule, re.Pattern[str], re.Pattern[str] | None, re.Pattern[str] | None]]] = {}
+for _r in _RULES:
+    for _u in _r[0].units:
+        _RULES_BY_UNIT.setdefault(_u, []).append(_r)
+# one pattern per unit class that any of its rows would need: most quantities (10余种, 人均2000元 …)
+# fit no row, and one failed search is much cheaper than one per row
+_ANY_RULE = {u: re.compile("|".join(f"(?:{r.item})" for r, *_ in rows)) for u, rows in _RULES_BY_UNIT.items()}
+_PAREN = re.compile(r"\([^()\n]{0,120}\)|\[[^\[\]\n]{0,120}\]")
+_DELIM = re.compile(r"[。!?\n;:、]|,(?!\d{3})|(?<!\d),")
+_BASELINE = re.compile(lx.BASELINE_RE)
+_RATE = re.compile(lx.RATE_RE)
+_W2E = re.compile(lx.W2E_CUE)
+_E2W = re.compile(r"(?:到|赴).{0,14}?(?:开展|进行|参与)?(?:帮扶|支教|支医|援建|挂职(?!学习)|工作|组团)")
+_PAIR_NOUN = re.compile(lx.PAIR_ADJ + "(?:" + "|".join(f"(?P<{k}>{rx})" for k, rx in lx.PAIR_KINDS) + ")")
+_PAIR_VERB = re.compile(lx.PAIR_VERB)
+_FUND_EXPLICIT = [(m, re.compile(rx)) for m, rx in lx.FUND_EXPLICIT]
+_SECTOR = [(m, re.compile(rx)) for m, rx in lx.SECTOR_CONTEXT]
+_JOBS = [(m, re.compile(rx)) for m, rx in lx.JOBS_CONTEXT]
+_LABOR_WORDS = re.compile(lx.LABOR + "|就业")
+_TRAIN_KIND = re.compile(r"^train\.(\w+)\.")
+_NOT_A_FACT = re.compile(lx.NOT_A_FACT_BEFORE)
+_NOT_A_FACT_ITEM = re.compile(lx.NOT_A_FACT_ITEM)
+_MONEY_NOUN = re.compile(r"资金|投入|援助|拨付|安排|价值|捐|资助|款|物资|折合|人民币|经费")
+_TRAINEES = [("talent", re.compile(f"{lx.TALENT}|{lx.TEACHER}|{lx.MEDICAL}|教研")),
+             ("labor", re.compile(f"{lx.LABOR}|劳务|技能|务工"))]
+
+
+class _Bounds:
+    """Start/end of the sentence, segment, clause or item around a position."""
+
+    def __init__(self, cuts: list[int], n: int) -> None:
+        self.cuts = cuts
+        self.n = n
+
+    def around(self, pos: int) -> tuple[int, int]:
+        i = bisect.bisect_left(self.cuts, pos)
+        start = self.cuts[i - 1] + 1 if i > 0 else 0
+        end = self.cuts[i] if i < len(self.cuts) else self.n
+        return start, end
+
+
+_LEVEL_OF = {"。": 0, "!": 0, "?": 0, "\n": 0, ";": 1, ":": 2, ",": 2, "、": 3}
+
+
+def _bounds(text: str) -> tuple[_Bounds, _Bounds, _Bounds, _Bounds]:
+    """Sentences (。!?), segments (+;), clauses (+,:) and items (+、) in one pass over the text.
+    A comma inside a number (1,526) is not a delimiter."""
+    found = [(m.start(), _LEVEL_OF[m.group()]) for m in _DELIM.finditer(text)]
+    n = len(text)
+    return tuple(_Bounds([p for p, lv in found if lv <= k], n) for k in range(4))  # type: ignore[return-value]
+
+
+@dataclass(slots=True)
+class _Cand:
+    q: Quantity
+    metric: str
+    ev: tuple[int, int]  # compact span
+    item: tuple[int, int]
+    sent: tuple[int, int]
+    seg: tuple[int, int]
+    fact: Fact | None = None
+
+
+def extract(view: TextView, *, doc_id: str, published: dt.date | None, dedup: bool = True) -> list[Fact]:
+    text = _mask(view.compact)
+    ref_year = published.year if published else None
+    quantities = find_quantities(text)
+    q_starts = [q.start for q in quantities]
+    sents, segs, clauses, items = _bounds(text)
+
+    baselines = list(_BASELINE.finditer(text))
+    rates = list(_RATE.finditer(text))
+    consumed = [(m.start(), m.end()) for m in baselines] + [(m.start(), m.end()) for m in rates]
+    sent_times: dict[tuple[int, int], list[TimeExpr]] = {}  # found per sentence, only where a fact is
+    mentions = [m for m in find_mentions(text) if not is_modifier(text, m)]
+    mention_starts = [m.start for m in mentions]
+
+    cands: list[_Cand] = []
+    pair_side: dict[tuple[int, int], list[tuple[str, str]]] = {}  # clause -> [(side, kind)]
+    for q in quantities:
+        if q.unit_class in ("percent", "batch", "sqm") or _inside(q.start, q.end, consumed):
+            continue
+        if q.chinese and q.value == 1:
+            continue
+        item = items.around(q.start)
+        seg = segs.around(q.start)
+        clause = clauses.around(q.start)
+        found = _pair(text, q, clause, mentions, mention_starts, pair_side) or _rule(
+            text, q, item, seg, quantities, q_starts)
+        if not found:
+            continue
+        metric, ev = found
+        if _NOT_A_FACT.search(text, seg[0], q.start) or _NOT_A_FACT_ITEM.search(text, item[0], q.start):
+            continue
+        cands.append(_Cand(q, metric, ev, item, sents.around(q.start), seg))
+
+    facts: list[Fact] = []
+    prev_seg_parties: dict[tuple[int, int], tuple[Mention | None, Mention | None]] = {}
+    by_sent: dict[tuple[int, int], list[_Cand]] = {}  # earlier candidates of each sentence
+    for c in cands:
+        same_sent = by_sent.setdefault(c.sent, [])
+        metric = _refine(text, c, same_sent, mentions, mention_starts)
+        same_sent.append(c)
+        if metric is None:
+            continue
+        c.metric = metric
+        em, wm = _parties(text, c, mentions, mention_starts, prev_seg_parties, segs)
+        east = view.original(em.start, em.end) if em else None
+        west = view.original(wm.start, wm.end) if wm else None
+        if c.sent not in sent_times:
+            found_t = find_times(text[c.sent[0]:c.sent[1]], ref_year)
+            sent_times[c.sent] = [
+                t for t in (TimeExpr(t.start + c.sent[0], t.end + c.sent[0],
+                                     _year_before(text, c.sent[0] + t.start, ref_year) if t.whole_year else t.period)
+                            for t in found_t)
+                if not _inside(t.start, t.end, consumed)
+            ]
+        period = _period(c, sent_times[c.sent])
+        s, e = view.span(*c.ev)
+        c.fact = Fact(doc=doc_id, metric=metric, value=c.q.value, qualifier=c.q.qualifier, period=period,
+                      east=east, west=west, evidence=view.cleaned[s:e], start=s, end=e, unit=c.q.unit)
+        facts.append(c.fact)
+    _attach_baselines(text, cands, baselines, rates, sents, segs)
+    return _dedup(facts) if dedup else facts
+
+
+def _mask(text: str) -> str:
+    """Hide parenthesised spans (breakdowns, asides) behind □ of the same length."""
+    return _PAREN.sub(lambda m: "□" * len(m.group()), text) if "(" in text or "[" in text else text
+
+
+def _inside(s: int, e: int, spans: list[tuple[int, int]]) -> bool:
+    return any(a <= s and e <= b for a, b in spans)
+
+
+def _pair(text: str, q: Quantity, clause: tuple[int, int], mentions: list[Mention], mention_starts: list[int],
+          pair_side: dict[tuple[int, int], list[tuple[str, str]]]) -> tuple[str, tuple[int, int]] | None:
+    if q.unit == "对":
+        # the kind named nearest before N对 (乡镇42对、村156对), else anywhere in the clause
+        before_q = text[clause[0]:q.start]
+        best: tuple[int, str] | None = None
+        for kind, rx in lx.PAIR_KINDS:
+            if kind == "county":
+                continue
+            for m in re.finditer(rx, before_q):
+                if best is None or m.end() > best[0]:
+                    best = (m.end(), kind)
+        if best is None:
+            ctx = text[clause[0]:clause[1]]
+            best = next(((0, k) for k, rx in lx.PAIR_KINDS if k != "county" and re.search(rx, ctx)), None)
+        return (f"pair.{best[1]}", clause) if best else None
+    if q.unit not in ("个", "所", "家"):
+        return None
+    m = _PAIR_NOUN.match(text, q.end, clause[1])
+    if not m:
+        return None
+    m2 = _PAIR_NOUN.match(text, m.end() + 1, clause[1]) if text.startswith(("、", "和", "及"), m.end()) else None
+    if m2 and m2.lastgroup != m.lastgroup:
+        return None  # 29个镇街、村（社区）和企业: several kinds counted together, no single indicator
+    after = _PAIR_VERB.search(text, m.end(), clause[1])
+    before = _PAIR_VERB.search(text, clause[0], q.start)
+    if not after and not before:
+        return None
+    kind = m.lastgroup or ""
+    if text[q.start - 1:q.start] in ("在", "到", "向", "对", "和"):
+        return None  # 在3个乡镇开展…: a place, not a side of the pairing
+    sides = pair_side.setdefault(clause, [])
+    party = _mention_ending_at(q.start, mentions, mention_starts)
+    if any(s == "east" for s, _ in sides):
+        side = "west"  # the second side of 甲N个X与乙M个Y结对
+    elif party is not None and party.side:
+        side = party.side
+    elif before and not after:
+        side = "west"
+    else:
+        side = "east"
+    if side == "west":
+        kind = next((k for s, k in reversed(sides) if s == "east"), kind)
+    sides.append((side, kind))
+    return f"pair.{kind}.{side}_units", clause
+
+
+def _mention_ending_at(pos: int, mentions: list[Mention], starts: list[int]) -> Mention | None:
+    i = bisect.bisect_left(starts, pos) - 1
+    while i >= 0 and mentions[i].end > pos:
+        i -= 1
+    if i >= 0 and pos - mentions[i].end <= 1:
+        return mentions[i]
+    return None
+
+
+def _rule(text: str, q: Quantity, item: tuple[int, int], seg: tuple[int, int], quantities: list[Quantity],
+          q_starts: list[int]) -> tuple[str, tuple[int, int]] | None:
+    # the item with this quantity as ### and any other as §§§ (same length, so offsets hold)
+    parts: list[str] = []
+    pos = item[0]
+    for k in range(max(bisect.bisect_left(q_starts, item[0]) - 1, 0), len(quantities)):
+        o = quantities[k]
+        if o.start >= item[1]:
+            break
+        if o.end <= item[0] or o.unit_class == "batch":
+            continue
+        s0, e0 = max(o.start, pos), min(o.end, item[1])
+        parts += [text[pos:s0], ("#" if o is q else "§") * (e0 - s0)]
+        pos = e0
+    parts.append(text[pos:item[1]])
+    s = "".join(parts)
+    if q.unit_class not in _ANY_RULE or not _ANY_RULE[q.unit_class].search(s):
+        return None
+    context = text[seg[0]:item[1]]
+    for rule, rx, cue, veto in _RULES_BY_UNIT.get(q.unit_class, ()):
+        m = rx.search(s)
+        if not m or (veto and veto.search(s)) or (cue and not cue.search(context)):
+            continue
+        return rule.metric, (item[0] + m.start(), item[0] + m.end())
+    return None
+
+
+def _refine(text: str, c: _Cand, same_sent: list[_Cand], mentions: list[Mention], mention_starts: list[int]
+            ) -> str | None:
+    """Fill the parts of a metric that depend on the sentence: {dir}, train.@, jobs.@, funds.@.
+    `same_sent`: the candidates before this one in its sentence."""
+    metric = c.metric
+    if "{dir}" in metric:
+        direction = _direction(text, c, same_sent, mentions, mention_starts)
+        if direction == "w2e" and metric.startswith("talent."):
+            return "talent.w2e"  # the catalogue splits teachers/medical staff only for those sent west
+        return metric.replace("{dir}", direction)
+    if metric == "train.@.people":
+        for b in reversed(same_sent):
+            m = _TRAIN_KIND.match(b.metric)
+            if m:
+                return f"train.{m.group(1)}.people"
+        return None
+    if metric == "jobs.@":
+        item = text[c.ev[0]:c.ev[1]]
+        for b in reversed([b for b in same_sent if b.seg == c.seg] or same_sent):
+            for fam in ("workshop", "industry"):
+                if b.metric.startswith(fam + "."):
+                    return f"{fam}.jobs"
+        if re.search(lx.JOBS_NEW, text[c.seg[0]:c.q.start][-12:] + item):
+            return "labor.employed.new"
+        if same_sent and "其中" in text[same_sent[-1].q.end:c.q.start] and same_sent[-1].metric.startswith("labor."):
+            return None  # 其中到天津就业2260人: a breakdown the catalogue has no indicator for
+        seg_text = text[c.seg[0]:c.seg[1]]
+        for m, rx in _JOBS:
+            if rx.search(seg_text):
+                return m
+        return "labor.employed" if _LABOR_WORDS.search(item) else None
+    if metric == "train.@.sessions":
+        rest = text[c.item[0]:c.sent[1]]
+        hits = [(m.start(), kind) for kind, rx in _TRAINEES for m in [rx.search(rest)] if m]
+        return f"train.{min(hits)[1]}.sessions" if hits else "train.labor.sessions"
+    if metric == "funds.@":
+        item = text[c.item[0]:c.item[1]]
+        if not _MONEY_NOUN.search(item):
+            # 三年来累计近百亿元: a running total of the money figure just named in the sentence
+            prev = [b for b in same_sent if b.q.unit_class == "yuan"]
+            if prev:
+                return prev[-1].metric
+        ctx = text[c.seg[0]:c.q.start]
+        for src in (item, ctx):
+            for m, rx in _FUND_EXPLICIT:
+                if rx.search(src):
+                    return m
+        sent = text[c.sent[0]:c.sent[1]]
+        for m, rx in _SECTOR:
+            if rx.search(sent):
+                return m
+        return "funds.fiscal"
+    return metric
+
+
+def _direction(text: str, c: _Cand, before: list[_Cand], mentions: list[Mention], mention_starts: list[int]) -> str:
+    """w2e when the clause says where they go to learn (到X跟岗学习), e2w when it says they go to
+    help (到X开展帮扶); 其中… takes the direction of the figure it breaks down; otherwise the side
+    of the subject before the quantity (not a destination 到X); else e2w."""
+    prev = [b for b in before if b.seg == c.seg and b.metric.startswith(("talent.", "cadre."))]
+    if prev and "其中" in text[prev[-1].q.end:c.q.start]:
+        return "w2e" if "w2e" in prev[-1].metric else "e2w"
+    clause_end = min((p for p in (text.find(ch, c.q.end, c.seg[1]) for ch in ",。;") if p >= 0), default=c.seg[1])
+    if _W2E.search(text, c.q.end, clause_end):
+        return "w2e"
+    if _E2W.search(text, c.q.end, clause_end):
+        return "e2w"
+    i = bisect.bisect_left(mention_starts, c.q.start) - 1
+    while i >= 0 and mentions[i].start >= c.seg[0]:
+        is_destination = text[max(0, mentions[i].start - 2):mentions[i].start].endswith(("到", "赴", "向", "往"))
+        if mentions[i].end <= c.q.start and mentions[i].side and not is_destination:
+            return "w2e" if mentions[i].side == "west" else "e2w"
+        i -= 1
+    return "w2e" if _W2E.search(text, c.q.start, c.seg[1]) else "e2w"
+
+
+def _parties(text: str, c: _Cand, mentions: list[Mention], starts: list[int],
+             memo: dict[tuple[int, int], tuple[Mention | None, Mention | None]], segs: _Bounds
+             ) -> tuple[Mention | None, Mention | None]:
+    lo = bisect.bisect_left(starts, c.seg[0])
+    hi = bisect.bisect_left(starts, c.seg[1])
+    in_seg = mentions[lo:hi]
+    if not in_seg:
+        # no name in this segment: the subject carries over from the previous one in the sentence
+        prev = c.seg[0] - 1
+        if prev > c.sent[0]:
+            pseg = segs.around(prev)
+            if pseg in memo:
+                return memo[pseg]
+            lo2, hi2 = bisect.bisect_left(starts, pseg[0]), bisect.bisect_left(starts, pseg[1])
+            if mentions[lo2:hi2]:
+                result = _pick(mentions[lo2:hi2], pseg[1], text)
+                memo[pseg] = result
+                return result
+        return None, None
+    result = _pick(in_seg, c.q.start, text)
+    memo.setdefault(c.seg, _pick(in_seg, c.seg[1], text))
+    return result
+
+
+def _pick(in_seg: list[Mention], pos: int, text: str) -> tuple[Mention | None, Mention | None]:
+    before: dict[str | None, Mention] = {}  # the nearest name before pos, per side
+    after: dict[str | None, Mention] = {}  # the first name after pos, per side
+    for m in in_seg:
+        if m.end <= pos:
+            before[m.side] = m
+        elif m.start >= pos and m.side not in after:
+            after[m.side] = m
+    return before.get("east") or after.get("east"), before.get("west") or after.get("west")
+
+
+_YEAR_WORD = re.compile(r"(?<![较与比和同])((?:19|20)\d\d)年(?!以来|来|起|至|到|-|的)")
+
+
+def _year_before(text: str, pos: int, ref_year: int | None) -> str | None:
+    """The last single year named before `pos` (not later than the publication year)."""
+    years = [int(m.group(1)) for m in _YEAR_WORD.finditer(text, max(0, pos - 3000), pos)]
+    years = [y for y in years if ref_year is None or y <= ref_year]
+    if years:
+        return str(years[-1])
+    return str(ref_year) if ref_year else None
+
+
+def _period(c: _Cand, times: list[TimeExpr]) -> str | None:
+    """The last time expression before the quantity in its sentence."""
+    before = [t for t in times if t.end <= c.q.start]
+    return before[-1].period if before else None
+
+
+def _attach_baselines(text: str, cands: list[_Cand], baselines: list[re.Match[str]], rates: list[re.Match[str]],
+                      sents: _Bounds, segs: _Bounds) -> None:
+    from .numbers import parse_number
+
+    used_rates: set[int] = set()
+    for b in baselines:
+        value = parse_number(b["num"] or b["num2"], b["mag"] or b["mag2"])
+        if value is None:
+            continue
+        sent = sents.around(b.start())
+        rate = next((r for r in rates if b.end() <= r.start() <= b.end() + 12 and sents.around(r.start()) == sent),
+                    None)
+        stated = float(rate["rate"]) if rate else None
+        if rate:
+            used_rates.add(rate.start())
+        pool = [c for c in cands if c.fact and c.sent == sent and c.q.end <= b.start()]
+        if not pool:
+            continue
+        target = None
+        if stated is not None and value:
+            fits = [c for c in pool if abs(c.q.value / value * 100 - stated) <= max(0.6, stated * 0.005)]
+            target = fits[-1] if fits else None
+        if target is None:
+            seg = segs.around(b.start())
+            in_seg = [c for c in pool if c.seg == seg]
+            target = (in_seg or pool)[-1]
+        f = target.fact
+        assert f is not None
+        f.baseline = value
+        f.stated_rate = stated
+        f.rate_ok = None if stated is None or not value else abs(f.value / value * 100 - stated) <= max(
+            0.6, stated * 0.005)
+    for r in rates:  # a rate stated without a comparison figure still belongs to the figure before it
+        if r.start() in used_rates:
+            continue
+        sent = sents.around(r.start())
+        pool = [c for c in cands if c.fact and c.sent == sent and c.q.end <= r.start() and c.fact.stated_rate is None]
+        if pool and r.start() - pool[-1].q.end <= 16:
+            pool[-1].fact.stated_rate = float(r["rate"])  # type: ignore[union-attr]
+
+
+def _dedup(facts: list[Fact]) -> list[Fact]:
+    """A figure restated in the same document is one fact; later mentions fill missing fields."""
+    by_key: dict[tuple[str, float], Fact] = {}
+    out: list[Fact] = []
+    for f in facts:
+        key = (f.metric, float(f.value))
+        first = by_key.get(key)
+        if first is None:
+            by_key[key] = f
+            out.append(f)
+            continue
+        for name in ("period", "baseline", "stated_rate", "rate_ok"):
+            if getattr(first, name) is None and getattr(f, name) is not None:
+                setattr(first, name, getattr(f, name))
+    return out

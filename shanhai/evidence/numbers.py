@@ -1,0 +1,136 @@
+"""Quantities: a number, an optional 余/多 and 万/亿, then a measure word.
+
+The pattern finds the quantity span in running text; only that cut-out number is handed to
+cn2an (for Chinese numerals such as 二百, 两千三百), because cn2an on running text rewrites
+names (第一人民医院 → 第1人民医院). Arabic numbers are parsed here directly: it is faster and
+exact (Decimal, so 3.89亿 is 389000000, not 388999999.99).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+
+_CN_NUM = "零〇一二两三四五六七八九十百千万亿"
+_NUM = rf"(?:\d{{1,3}}(?:,\d{{3}})+|\d+)(?:\.\d+)?|[{_CN_NUM}]+(?:点[零〇一二三四五六七八九]+)?"
+
+#: measure word -> the catalogue unit class it can express (a word may serve several)
+MEASURES: dict[str, str] = {
+    "人次": "person_time",
+    "名": "person", "人": "person", "位": "person", "户": "household",
+    "个": "unit", "所": "unit", "家": "unit", "台": "unit", "套": "unit", "件": "unit",
+    "座": "unit", "项": "unit", "间": "unit",
+    "期": "session", "班": "session", "场": "session",
+    "次": "time",
+    "对": "pair",
+    "元": "yuan",
+    "天": "day",
+    "批次": "batch", "批": "batch",
+    "平方米": "sqm",
+    "%": "percent",
+}
+_UNIT_ALT = "|".join(sorted((re.escape(k) for k in MEASURES), key=len, reverse=True))
+
+# the pattern starts with the number itself so the regex engine can skip ahead to digits; what
+# stands before it (超过/约/近…, or a digit/第 that makes it part of something else) is checked in code
+QTY_RE = re.compile(
+    rf"(?P<num>{_NUM})"
+    r"(?P<q1>余|多)?(?P<mag>万|亿)?(?P<q2>余|多)?"
+    rf"(?P<unit>{_UNIT_ALT})"
+    r"(?P<post>左右|以上|余)?"
+)
+_RANGE_MARKS = frozenset("至到-~—－")
+
+_MAG = {None: 1, "": 1, "万": 10_000, "亿": 100_000_000}
+_NOT_BEFORE = frozenset("0123456789.第" + _CN_NUM)
+_PRE = frozenset({"超过", "大约", "将近", "接近", "约为", "约有", "逾", "近", "约", "超"})
+AT_LEAST = {"超过", "逾", "超", "余", "多", "以上"}
+ABOUT = {"大约", "将近", "接近", "近", "约", "约为", "约有", "左右"}
+
+
+@dataclass(slots=True)  # not frozen: a frozen dataclass is several times slower to build
+class Quantity:
+    start: int
+    end: int
+    value: float | int
+    unit: str  # the measure word as written (名, 人次, 元 ...)
+    unit_class: str  # person, unit, yuan, ... (see MEASURES)
+    qualifier: str  # exact, at_least, about
+    chinese: bool  # the number was written in Chinese numerals
+    text: str
+
+
+def _to_number(d: Decimal) -> float | int:
+    return int(d) if d == d.to_integral_value() else float(d)
+
+
+def parse_number(num: str, mag: str | None = None) -> float | int | None:
+    """Value of a number span already cut out: '3.89', '亿' -> 389000000; '二百' -> 200."""
+    num = num.strip()
+    if not num:
+        return None
+    if num.isdigit():
+        return int(num) * _MAG.get(mag, 1)
+    if num[0].isdigit():
+        try:
+            d = Decimal(num.replace(",", ""))
+        except InvalidOperation:
+            return None
+        return _to_number(d * _MAG.get(mag, 1))
+    return parse_chinese(num + (mag or ""))
+
+
+@lru_cache(maxsize=2048)
+def parse_chinese(text: str) -> float | int | None:
+    """Chinese numerals via cn2an (imported lazily: it costs ~0.3 s); the same few spans (一, 两,
+    十五 …) recur in every document, so results are cached."""
+    import cn2an
+
+    if text[0] in "十百千万亿":  # 千 / 百人: cn2an wants the leading 一
+        text = "一" + text
+    try:
+        value = cn2an.cn2an(text, "smart")
+    except (ValueError, KeyError, IndexError):
+        return None
+    return _to_number(Decimal(str(value)))
+
+
+def qualifier_of(*words: str | None) -> str:
+    for w in words:
+        if w in AT_LEAST:
+            return "at_least"
+    for w in words:
+        if w in ABOUT:
+            return "about"
+    return "exact"
+
+
+def find_quantities(text: str) -> list[Quantity]:
+    """Every quantity in `text` (a normalised, space-free view), ranges' ends excluded."""
+    out: list[Quantity] = []
+    for m in QTY_RE.finditer(text):
+        num = m["num"]
+        if m.start() and text[m.start() - 1] in _NOT_BEFORE:
+            continue
+        s0 = m.start()
+        if s0 >= 2 and text[s0 - 1] in _RANGE_MARKS and (text[s0 - 2].isdigit() or text[s0 - 2] in _CN_NUM):
+            continue  # second half of a range: 1至2名
+        if text.startswith(("至", "-", "~", "—"), m.end()) and m.end() < len(text) - 1 \
+                and text[m.end() + 1].isdigit():
+            continue  # first half of a range 1名至2名
+        value = parse_number(num, m["mag"])
+        if value is None:
+            continue
+        unit = m["unit"]
+        # a word like 五个/两个/一期 is language, not a statistic; skip bare Chinese one
+        chinese = not num[0].isdigit()
+        lead = text[max(0, m.start() - 2):m.start()]
+        pre = lead if lead in _PRE else (lead[-1:] if lead[-1:] in _PRE else None)
+        out.append(Quantity(
+            start=m.start(), end=m.end(), value=value, unit=unit, unit_class=MEASURES[unit],
+            qualifier=qualifier_of(pre, m["q1"], m["q2"], m["post"]), chinese=chinese,
+            text=m.group(0),
+        ))
+    return out
