@@ -21,10 +21,13 @@ test: $(STAMP) browser
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
-# Browser tests drive Debian's Chromium; under CI a missing browser is installed, never skipped.
+# Browser tests drive Debian's Chromium; under CI a missing browser (or CJK font, for the screenshots)
+# is installed, never skipped.
 browser:
 	@command -v chromium >/dev/null 2>&1 || [ "$$CI" != "true" ] || \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
+	@fc-list :lang=zh 2>/dev/null | grep -q . || [ "$$CI" != "true" ] || \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk >/dev/null)
 
 clean:
 	rm -rf $(VENV) var

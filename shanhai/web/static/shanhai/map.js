@@ -1,0 +1,148 @@
+/* The pairing map: a China (or one province's) outline from the vendored map files, every visible
+ * county-level-or-higher pairing as a line from its east side to its west side (drawn at the region
+ * table's coordinates), and the regions coloured by the chosen indicator.
+ * Click a line → the pairing page; a point → that region's page; a province (China map) → the
+ * province map; a prefecture (province map) → its region page.
+ * Config comes from <script id="map-config"> (shanhai/web/pages.py: map_page); data from its dataUrl
+ * (the JSON view web:map_data), which also fills the pair list below the map.
+ */
+(function () {
+  "use strict";
+  var el = document.getElementById("map");
+  var cfgEl = document.getElementById("map-config");
+  if (!el || !cfgEl || !window.echarts) { return; }
+  var cfg = JSON.parse(cfgEl.textContent);
+  var status = document.getElementById("map-status");
+  var lang = (document.documentElement.lang || "zh-hans").toLowerCase();
+  var locale = lang.indexOf("en") === 0 ? "en" : "zh-CN";
+  var full = new Intl.NumberFormat(locale, { maximumFractionDigits: 2 });
+  var FONT = getComputedStyle(document.body).fontFamily;
+  var EAST = "#d9534f", WEST = "#2b8a3e";
+
+  function shade(value, max) {
+    // Light to dark blue by share of the largest value; regions without a value stay neutral.
+    if (!value || !max) { return "#eef3f8"; }
+    var t = Math.sqrt(value / max);
+    var from = [219, 234, 254], to = [30, 90, 160];
+    var c = from.map(function (f, i) { return Math.round(f + (to[i] - f) * t); });
+    return "rgb(" + c.join(",") + ")";
+  }
+
+  function endpoints(lines, side) {
+    var seen = {}, points = [];
+    lines.forEach(function (l) {
+      var p = l[side];
+      if (seen[p.code]) { return; }
+      seen[p.code] = true;
+      points.push({ name: p.name, value: [p.lng, p.lat], url: p.url, code: p.code });
+    });
+    return points;
+  }
+
+  function fillTable(lines) {
+    var tbody = document.querySelector("#table-pairs tbody");
+    if (!tbody) { return; }
+    tbody.textContent = "";
+    lines.forEach(function (l) {
+      var tr = document.createElement("tr");
+      [l.kind_label, l.east.name, l.west.name].forEach(function (text) {
+        var td = document.createElement("td");
+        td.textContent = text;
+        tr.appendChild(td);
+      });
+      var td = document.createElement("td"), a = document.createElement("a");
+      a.href = l.url;
+      a.textContent = l.label;
+      td.appendChild(a);
+      tr.appendChild(td);
+      tbody.appendChild(tr);
+    });
+    if (!lines.length) {
+      var empty = document.createElement("tr");
+      empty.className = "empty-row";
+      empty.innerHTML = '<td class="empty" colspan="4"></td>';
+      empty.firstChild.textContent = cfg.labels.noData;
+      tbody.appendChild(empty);
+    }
+  }
+
+  function draw(data) {
+    var chart = echarts.init(el, null, { locale: locale === "en" ? "EN" : "ZH" });
+    var names = cfg.provinceNames || {};
+    var max = 0;
+    data.regions.forEach(function (r) { if (r.value > max) { max = r.value; } });
+    var isChina = cfg.mapName === "china";
+    var regionStyles = isChina ? data.regions.map(function (r) {
+      return { name: names[r.code] || r.name, itemStyle: { areaColor: shade(r.value, max) } };
+    }) : [];
+    var valueByCode = {};
+    data.regions.forEach(function (r) { valueByCode[r.code] = r.value; });
+    var lines = data.lines.map(function (l) {
+      return { name: l.label, url: l.url, id: l.id,
+               coords: [[l.east.lng, l.east.lat], [l.west.lng, l.west.lat]] };
+    });
+    var west = endpoints(data.lines, "west");
+    if (!isChina) {  // counties of the province with a value but no line still show as points
+      var have = {};
+      west.forEach(function (p) { have[p.code] = true; });
+      data.regions.forEach(function (r) {
+        if (!have[r.code] && r.lng != null) { west.push({ name: r.name, value: [r.lng, r.lat], url: r.url, code: r.code }); }
+      });
+    }
+    chart.setOption({
+      textStyle: { fontFamily: FONT },
+      title: { text: cfg.title, left: "center", top: 8, textStyle: { fontSize: 16, fontFamily: FONT },
+               subtext: data.lines.length ? "" : cfg.labels.noData },
+      tooltip: {
+        trigger: "item",
+        formatter: function (p) {
+          if (p.seriesType === "lines") { return p.name + "<br>" + cfg.labels.open; }
+          if (p.seriesType === "scatter") {
+            var v = valueByCode[p.data.code];
+            return p.seriesName + "：" + p.name + (v != null ? "<br>" + cfg.labels.value + "：" + full.format(v) : "");
+          }
+          return p.name;
+        }
+      },
+      geo: {
+        map: cfg.mapName, roam: true, top: 56, bottom: 16,
+        label: { show: !isChina, fontSize: 10, color: "#5f6b7a" },
+        itemStyle: { areaColor: "#eef3f8", borderColor: "#9fb3c8" },
+        emphasis: { itemStyle: { areaColor: "#cfe3f7" }, label: { show: true } },
+        regions: regionStyles
+      },
+      series: [
+        { type: "lines", name: cfg.labels.lines, coordinateSystem: "geo", zlevel: 1, data: lines,
+          symbol: ["none", "arrow"], symbolSize: 7, silent: false,
+          lineStyle: { color: EAST, width: 1.4, opacity: 0.7, curveness: 0.22 },
+          emphasis: { lineStyle: { width: 3, opacity: 1 } } },
+        { type: "scatter", name: cfg.labels.east, coordinateSystem: "geo", zlevel: 2, data: endpoints(data.lines, "east"),
+          symbolSize: 7, itemStyle: { color: EAST } },
+        { type: "scatter", name: cfg.labels.west, coordinateSystem: "geo", zlevel: 2, data: west,
+          symbolSize: 7, itemStyle: { color: WEST } }
+      ]
+    });
+    chart.on("click", function (p) {
+      var url = null;
+      if (p.componentType === "series" && p.data && p.data.url) { url = p.data.url; }
+      else if (p.componentType === "geo") { url = (isChina ? cfg.provinceUrls : cfg.regionUrls || {})[p.name]; }
+      if (url) { window.location.href = url; }
+    });
+    chart.on("finished", function () { el.setAttribute("data-drawn", "1"); });
+    window.addEventListener("resize", function () { chart.resize(); });
+    el.setAttribute("data-lines", String(lines.length));
+    fillTable(data.lines);
+    if (status) { status.textContent = cfg.labels.count.replace("%(n)s", String(lines.length)); }
+  }
+
+  fetch(cfg.dataUrl, { credentials: "same-origin", headers: { Accept: "application/json" } })
+    .then(function (r) { return r.json().then(function (body) { return { ok: r.ok, body: body }; }); })
+    .then(function (res) {
+      if (!res.ok) { throw new Error(res.body.error || cfg.labels.failed); }
+      draw(res.body);
+    })
+    .catch(function (err) {
+      if (status) { status.textContent = err.message || cfg.labels.failed; status.className = "error"; }
+      el.setAttribute("data-error", "1");
+    });
+})();

@@ -1,0 +1,74 @@
+"""The dashboard pages. Each view parses its parameters, makes one call to `pages`, and renders
+the page, answers JSON, or exports one of the page's tables (?export=<table>&fmt=xlsx|csv)."""
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from shanhai.core.errors import ShanhaiError
+from shanhai.web import pages
+from shanhai.web.params import PageParams, parse_params
+from shanhai.web.tables import table_export
+
+View = Callable[..., HttpResponse]
+
+
+def page_view(view: View) -> View:
+    """Login required, GET only, and a ShanhaiError answered in Chinese (404 if not found, else 400)."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except ShanhaiError as error:
+            status = 404 if error.code == "not_found" else 400
+            if request.path.endswith("/data/"):
+                return JsonResponse({"error": error.message, "field": error.field}, status=status,
+                                    json_dumps_params={"ensure_ascii": False})
+            return render(request, "web/error.html", {"message": error.message}, status=status)
+
+    return login_required(require_GET(wrapped))
+
+
+def _answer(request: HttpRequest, params: PageParams, page: pages.Page, template: str) -> HttpResponse:
+    if params.export:
+        return table_export(page.table(params.export), params.fmt)
+    return render(request, template, {"page": page, "params": params})
+
+
+@page_view
+def overview(request: HttpRequest) -> HttpResponse:
+    params = parse_params(request.GET)
+    return _answer(request, params, pages.overview_page(request.user, params), "web/overview.html")
+
+
+@page_view
+def map_view(request: HttpRequest, code: str | None = None) -> HttpResponse:
+    params = parse_params(request.GET)
+    return _answer(request, params, pages.map_page(request.user, params, code), "web/map.html")
+
+
+@page_view
+def map_data(request: HttpRequest) -> HttpResponse:
+    params = parse_params(request.GET)
+    payload, page = pages.map_payload(request.user, params, request.GET.get("province") or None)
+    if params.export:
+        return table_export(page.table(params.export), params.fmt)
+    return JsonResponse(payload, json_dumps_params={"ensure_ascii": False})
+
+
+@page_view
+def region(request: HttpRequest, code: str) -> HttpResponse:
+    params = parse_params(request.GET)
+    return _answer(request, params, pages.region_page(request.user, code, params), "web/region.html")
+
+
+@page_view
+def pairing(request: HttpRequest, pairing_id: int) -> HttpResponse:
+    params = parse_params(request.GET)
+    return _answer(request, params, pages.pairing_page(request.user, pairing_id, params), "web/pairing.html")

@@ -1,0 +1,335 @@
+"""The dashboard pages through Django's test client: login, scoping, numbers, errors, exports, language.
+
+The data are built with factories (signals keep the roll-ups up to date), and the expected figures
+are summed straight from the records here, so a page that showed a wrong number would fail.
+"""
+
+import csv
+import datetime as dt
+import io
+import re
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth.models import User
+from django.db import connection
+from django.db.models import Sum
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from shanhai.accounts.models import Scope
+from shanhai.network.models import OrgKind, PairingKind
+from shanhai.projects.models import FundAllocation, FundSource
+from tests.factories import (
+    DispatchFactory,
+    FundAllocationFactory,
+    OrganisationFactory,
+    PairingFactory,
+    PersonFactory,
+    ProgrammeFactory,
+    ProjectFactory,
+)
+
+pytestmark = pytest.mark.django_db
+YEAR = 2023
+
+
+@pytest.fixture
+def world(region):
+    programme = ProgrammeFactory(name="东西部协作（测试）")
+    ziyun = PairingFactory(programme=programme)  # 广州市南沙区 → 紫云自治县
+    school_e = OrganisationFactory(name="东涌中学", kind=OrgKind.HIGH_SCHOOL, region=region("广州市南沙区"))
+    school_w = OrganisationFactory(name="紫云民族高级中学", kind=OrgKind.HIGH_SCHOOL, region=region("紫云"))
+    school = PairingFactory(programme=programme, parent=ziyun, kind=PairingKind.SCHOOL,
+                            east_org=school_e, west_org=school_w)
+    shuicheng = PairingFactory(programme=programme, east_region=region("大连市中山区"), west_region=region("水城区"))
+    project = ProjectFactory(pairing=ziyun, name="紫云民族中学教学楼", budget=3_000_000,
+                             start_date=dt.date(YEAR, 3, 1))
+    FundAllocationFactory(pairing=ziyun, project=project, year=YEAR, allocated=1_200_000, disbursed=800_000,
+                          sector="education")
+    FundAllocationFactory(pairing=school, year=YEAR, allocated=250_000, disbursed=100_000, sector="education")
+    FundAllocationFactory(pairing=shuicheng, year=YEAR, allocated=700_000, disbursed=700_000)
+    FundAllocationFactory(pairing=shuicheng, year=YEAR - 1, allocated=400_000, disbursed=400_000)
+    DispatchFactory(pairing=ziyun, person=PersonFactory(name="李挂职"), post="挂职副县长",
+                    planned_start=dt.date(YEAR, 3, 1), actual_start=dt.date(YEAR, 3, 1),
+                    planned_end=dt.date.today() + dt.timedelta(days=365))  # on post today
+    admin = User.objects.create_superuser("boss", password="pw-boss-1")
+    officer = User.objects.create_user("ziyun", password="pw-ziyun-1", is_staff=True)
+    Scope.objects.create(user=officer, region=region("紫云"))
+    return {"programme": programme, "ziyun": ziyun, "school": school, "shuicheng": shuicheng, "admin": admin,
+            "officer": officer, "project": project}
+
+
+def fiscal(year: int, **filters) -> int:
+    qs = FundAllocation.objects.filter(year=year, source=FundSource.FISCAL, **filters)
+    return qs.aggregate(total=Sum("allocated"))["total"] or 0
+
+
+def card_value(html: str, code: str) -> str:
+    match = re.search(rf'data-code="{re.escape(code)}".*?data-value="([^"]*)"', html, re.S)
+    assert match, f"no headline card for {code}"
+    return match.group(1)
+
+
+def cell_sort(html: str, code: str, key: str) -> str:
+    row = re.search(rf'<tr id="ind-{re.escape(code)}".*?</tr>', html, re.S)
+    assert row, f"no indicator row for {code}"
+    match = re.search(rf'data-sort="([^"]*)" data-key="{key}"', row.group(0))
+    assert match, f"no {key} cell for {code}"
+    return match.group(1)
+
+
+@pytest.mark.parametrize("url", [
+    "/", "/map/", "/map/data/", "/map/520000/", "/regions/520000/", "/pairings/1/",
+])
+def test_anonymous_is_sent_to_the_login(client, url) -> None:
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("admin:login"))
+
+
+def test_overview_numbers_equal_the_records(client, world) -> None:
+    client.force_login(world["admin"])
+    response = client.get("/", {"year": YEAR})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "全国 · 2023年协作帮扶总览" in html
+    # The headline card and the table show what the fund allocations add up to, sub-pairings included.
+    total = fiscal(YEAR)
+    assert total == 2_150_000
+    assert card_value(html, "funds.fiscal") == str(total)
+    assert cell_sort(html, "funds.fiscal", "computed") == str(total)
+    assert cell_sort(html, "funds.fiscal", "last_year") == str(fiscal(YEAR - 1))
+    assert f"{total:,}" in html  # shown with thousands separators
+
+
+def test_overview_defaults_to_the_latest_year_with_data(client, world) -> None:
+    client.force_login(world["admin"])
+    response = client.get("/")
+    assert response.context["page"].year == YEAR
+
+
+def test_ranking_and_trend_charts_carry_the_values(client, world) -> None:
+    client.force_login(world["admin"])
+    page = client.get("/", {"year": YEAR, "level": "county"}).context["page"]
+    ranking = page.charts["ranking"]
+    by_name = dict(zip(ranking["categories"], ranking["series"][0]["data"], strict=True))
+    # West side by default: 紫云 gets its county pair and its school pair, 水城 its own.
+    assert by_name == {"紫云苗族布依族自治县": fiscal(YEAR, pairing__west_region__code="520425"),
+                       "水城区": fiscal(YEAR, pairing__west_region__code="520204")}
+    assert ranking["title"] and ranking["unit"] == "元"
+    trend = dict(zip(page.charts["trend"]["categories"], page.charts["trend"]["series"][0]["data"], strict=True))
+    assert trend[str(YEAR)] == fiscal(YEAR) and trend[str(YEAR - 1)] == fiscal(YEAR - 1)
+
+
+def test_county_officer_sees_only_their_pairings(client, world) -> None:
+    client.force_login(world["officer"])
+    html = client.get("/", {"year": YEAR}).content.decode()
+    assert card_value(html, "funds.fiscal") == str(fiscal(YEAR, pairing__west_region__code="520425"))
+    data = client.get("/map/data/", {"year": YEAR}).json()
+    assert [line["id"] for line in data["lines"]] == [world["ziyun"].id]
+    assert client.get(f"/pairings/{world['shuicheng'].id}/").status_code == 404
+    assert client.get(f"/pairings/{world['ziyun'].id}/").status_code == 200
+
+
+def test_map_data_draws_one_line_per_visible_county_pair(client, world) -> None:
+    client.force_login(world["admin"])
+    data = client.get("/map/data/", {"year": YEAR}).json()
+    assert sorted(line["id"] for line in data["lines"]) == sorted([world["ziyun"].id, world["shuicheng"].id])
+    line = next(line for line in data["lines"] if line["id"] == world["ziyun"].id)
+    assert line["east"]["code"] == "440115" and line["west"]["code"] == "520425"
+    assert line["url"].startswith(f"/pairings/{world['ziyun'].id}/")
+    assert line["west"]["url"].startswith("/regions/520425/")
+    # One province: pairs with either side in it.
+    assert len(client.get("/map/data/", {"year": YEAR, "province": "520000"}).json()["lines"]) == 2
+    assert client.get("/map/data/", {"year": YEAR, "province": "110000"}).json()["lines"] == []
+    wrong = client.get("/map/data/", {"province": "520400"})
+    assert wrong.status_code == 404 and "不是省级行政区" in wrong.json()["error"]
+
+
+def test_map_pages_load_the_right_outline(client, world) -> None:
+    client.force_login(world["admin"])
+    china = client.get("/map/").content.decode()
+    assert "shanhai/vendor/maps/china.js" in china
+    assert 'href="/map/520000/' in china  # the drill link for 贵州
+    province = client.get("/map/520000/").content.decode()
+    assert "shanhai/vendor/maps/province/520000.js" in province
+    assert "贵州省2023年结对关系图" in province
+    assert client.get("/map/520400/").status_code == 404
+
+
+def test_region_page_lists_children_and_pairings(client, world) -> None:
+    client.force_login(world["admin"])
+    response = client.get("/regions/520000/", {"side": "west", "year": YEAR})
+    assert response.status_code == 200
+    page = response.context["page"]
+    children = {row["name"]: row for row in page.tables["children"].rows}
+    assert children["安顺市"]["funds.fiscal"] == fiscal(YEAR, pairing__west_region__code="520425")
+    assert children["六盘水市"]["funds.fiscal"] == fiscal(YEAR, pairing__west_region__code="520204")
+    labels = {row["west"] for row in page.tables["pairings"].rows}
+    assert {"紫云苗族布依族自治县", "水城区"} <= labels
+    html = response.content.decode()
+    assert cell_sort(html, "funds.fiscal", "computed") == str(fiscal(YEAR))
+
+
+def test_pairing_page_shows_profile_tree_people_and_money(client, world) -> None:
+    client.force_login(world["admin"])
+    ziyun = world["ziyun"]
+    response = client.get(f"/pairings/{ziyun.id}/", {"year": YEAR})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f'href="/pairings/{world["school"].id}/' in html  # the sub-pairing tree links down
+    assert "李挂职" in html and "挂职副县长" in html
+    assert "紫云民族中学教学楼" in html
+    projects = response.context["page"].tables["projects"].rows
+    assert projects[0]["allocated"] == 1_200_000 and projects[0]["disbursed"] == 800_000
+    # County pair with its school pair below it.
+    assert cell_sort(html, "funds.fiscal", "computed") == str(1_200_000 + 250_000)
+
+
+@pytest.mark.parametrize(("query", "words"), [
+    ({"year": "abc"}, "参数「年度」（year）应为整数"),
+    ({"year": "1800"}, "参数「年度」（year）应在1990到2100之间"),
+    ({"side": "north"}, "参数「地区所在方」（side）应为 east（东部）或 west（西部）"),
+    ({"level": "village"}, "参数「排名层级」（level）"),
+    ({"code": "no.such"}, "没有代码为“no.such”的指标"),
+    ({"export": "nothing"}, "本页没有名为“nothing”的表格"),
+    ({"export": "indicators", "fmt": "pdf"}, "参数「导出格式」（fmt）应为 xlsx 或 csv"),
+])
+def test_bad_parameters_are_answered_in_chinese(client, world, query, words) -> None:
+    client.force_login(world["admin"])
+    response = client.get("/", query)
+    assert response.status_code == 400
+    assert words in response.content.decode()
+
+
+def test_unknown_region_and_pairing_are_404_in_chinese(client, world) -> None:
+    client.force_login(world["admin"])
+    response = client.get("/regions/999999/")
+    assert response.status_code == 404 and "没有代码为“999999”的行政区划" in response.content.decode()
+    assert client.get("/pairings/987654/").status_code == 404
+
+
+def test_indicator_table_exports_to_xlsx_with_the_shown_numbers(client, world) -> None:
+    client.force_login(world["admin"])
+    response = client.get("/", {"year": YEAR, "export": "indicators", "fmt": "xlsx"})
+    assert response.status_code == 200
+    assert "attachment" in response["Content-Disposition"]
+    sheet = load_workbook(io.BytesIO(response.content), read_only=True).active
+    rows = list(sheet.iter_rows(values_only=True))
+    header = rows[0]
+    assert header[0] == "指标" and "实际（记录计算）" in header and "完成率（%）" in header
+    fiscal_row = next(r for r in rows[1:] if r[1] == "funds.fiscal")
+    assert fiscal_row[header.index("实际（记录计算）")] == fiscal(YEAR)
+    assert fiscal_row[header.index("上年同期")] == fiscal(YEAR - 1)
+
+
+def test_every_table_of_every_page_exports_to_csv(client, world) -> None:
+    client.force_login(world["admin"])
+    pages = {
+        "/": ["indicators", "ranking", "trend"],
+        "/regions/520000/": ["indicators", "children", "pairings", "trend"],
+        f"/pairings/{world['ziyun'].id}/": ["indicators", "subpairings", "people", "projects", "agreements", "trend"],
+        "/map/data/": ["pairs", "regions"],
+    }
+    for url, tables in pages.items():
+        for table in tables:
+            response = client.get(url, {"year": YEAR, "export": table, "fmt": "csv"})
+            assert response.status_code == 200, (url, table)
+            text = response.content.decode("utf-8")
+            assert text.startswith("\ufeff"), (url, table)
+            assert next(csv.reader(io.StringIO(text[1:]))), (url, table)
+    people = client.get(f"/pairings/{world['ziyun'].id}/", {"year": YEAR, "export": "people", "fmt": "csv"})
+    assert "李挂职" in people.content.decode("utf-8")
+
+
+def test_tables_carry_raw_sort_keys(client, world) -> None:
+    client.force_login(world["admin"])
+    html = client.get("/", {"year": YEAR, "level": "county"}).content.decode()
+    assert 'data-sortable' in html and "shanhai/sortable.js" in html
+    # The sorter compares the raw number, not the text with separators.
+    assert f'data-sort="{fiscal(YEAR)}"' in html
+
+
+def test_language_switch_turns_the_page_to_english(client, world) -> None:
+    client.force_login(world["admin"])
+    chinese = client.get("/", {"year": YEAR}).content.decode()
+    assert '<html lang="zh-hans">' in chinese and "总览" in chinese
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/?year=2023"}, follow=True)
+    english = response.content.decode()
+    assert '<html lang="en">' in english
+    assert ">Overview<" in english and "Pairing map" in english
+    assert "fiscal assistance funds" in english  # indicator names come from the catalogue's English column
+    assert "Nationwide · paired assistance in 2023" in english
+
+
+def test_pages_load_nothing_from_outside(client, world) -> None:
+    client.force_login(world["admin"])
+    for url in ("/", "/map/", "/map/520000/", "/regions/520425/", f"/pairings/{world['ziyun'].id}/"):
+        html = client.get(url, {"year": YEAR}).content.decode()
+        for ref in re.findall(r'<(?:script|link|img)[^>]+(?:src|href)="([^"]+)"', html):
+            assert ref.startswith("/"), (url, ref)
+
+
+def test_page_queries_do_not_grow_with_the_data(client, world, region) -> None:
+    client.force_login(world["admin"])
+
+    def count(url: str) -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url, {"year": YEAR}).status_code == 200
+        return len(ctx)
+
+    urls = ["/", "/regions/520000/", f"/pairings/{world['ziyun'].id}/", "/map/data/"]
+    before = {url: count(url) for url in urls}
+    for name in ("镇宁布依族苗族自治县", "关岭布依族苗族自治县", "普定县", "平坝区"):
+        pairing = PairingFactory(programme=world["programme"], east_region=region("广州市南沙区"),
+                                 west_region=region(name))
+        FundAllocationFactory(pairing=pairing, year=YEAR, allocated=10_000, disbursed=0)
+        DispatchFactory(pairing=pairing)
+    after = {url: count(url) for url in urls}
+    assert after == before
+
+
+def test_each_number_links_to_the_records_target_or_source_behind_it(client, world) -> None:
+    from shanhai.indicators.services import reported_value_upsert, target_set
+
+    ziyun = world["ziyun"]
+    target_set(indicator="funds.fiscal", year=YEAR, value=1_000_000, pairing=ziyun)
+    reported_value_upsert(indicator="funds.fiscal", value=1_500_000, year=YEAR, source_kind="document",
+                          source_ref="南沙区对口帮扶紫云县工作总结", pairing=ziyun,
+                          evidence="全年投入财政帮扶资金150万元。")
+    client.force_login(world["admin"])
+    html = client.get(f"/pairings/{ziyun.id}/", {"year": YEAR}).content.decode()
+    row = re.search(r'<tr id="ind-funds\.fiscal".*?</tr>', html, re.S).group(0)
+    # Target, computed and reported side by side, never added; completion against the target.
+    assert cell_sort(html, "funds.fiscal", "target") == "1000000"
+    assert cell_sort(html, "funds.fiscal", "reported") == "1500000"
+    assert Decimal(cell_sort(html, "funds.fiscal", "completion")) == Decimal("1.45")  # 1,450,000 ÷ 1,000,000
+    assert "145.0%" in row
+    assert 'data-flag="differs"' in row
+    # The reported figure links to its source, listed with the sentence it was read from.
+    assert 'href="#src-funds.fiscal"' in row
+    assert 'id="src-funds.fiscal"' in html and "全年投入财政帮扶资金150万元。" in html
+    # The computed figure opens the admin list of exactly the fund allocations behind it.
+    records = re.search(r'data-key="computed"><a href="([^"]+)"', row).group(1).replace("&amp;", "&")
+    listing = client.get(records).content.decode()
+    shown = {int(i) for i in re.findall(r"/admin/projects/fundallocation/(\d+)/change/", listing)}
+    expected = set(FundAllocation.objects.filter(pairing__path__startswith=ziyun.path, year=YEAR,
+                                                 source=FundSource.FISCAL).values_list("id", flat=True))
+    assert shown == expected and len(expected) == 2
+    # Last year's figure opens the same list for the year before; the target opens its target record.
+    last = re.search(r'data-key="last_year"><a href="([^"]+)"', row).group(1).replace("&amp;", "&")
+    assert f"year={YEAR - 1}" in last and client.get(last).status_code == 200
+    target = re.search(r'data-key="target"><a href="([^"]+)"', row).group(1).replace("&amp;", "&")
+    assert "1000000" in client.get(target).content.decode().replace(",", "").replace(".00", "")
+
+
+def test_picking_the_default_year_costs_no_extra_query(client, world) -> None:
+    client.force_login(world["admin"])
+    for url in ("/", "/regions/520000/", f"/pairings/{world['ziyun'].id}/"):
+        with CaptureQueriesContext(connection) as given:
+            client.get(url, {"year": YEAR})
+        with CaptureQueriesContext(connection) as picked:
+            assert client.get(url).context["page"].year == YEAR
+        assert len(picked) == len(given), url
