@@ -5,7 +5,7 @@ import datetime as dt
 import factory
 
 from shanhai.activities.models import Activity, ActivityKind, Training, TrainingCategory
-from shanhai.economy.models import Placement, PlacementKind, Sale
+from shanhai.economy.models import IndustrialPark, Investment, Placement, PlacementKind, Sale, Workshop
 from shanhai.network.models import Organisation, OrgKind, Pairing, PairingKind, Programme, ProgrammeKind
 from shanhai.people.models import Direction, Dispatch, DispatchCategory, Person
 from shanhai.projects.models import Donation, DonationKind, FundAllocation, Project
@@ -143,3 +143,35 @@ class PlacementFactory(factory.django.DjangoModelFactory):
     year = 2023
     kind = PlacementKind.EAST
     count = 5
+
+
+class WorkshopFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Workshop
+
+    pairing = factory.SubFactory(PairingFactory)
+    name = factory.Sequence(lambda n: f"帮扶车间{n}")
+    region = factory.LazyAttribute(lambda o: o.pairing.west_region)
+    established = dt.date(2023, 7, 1)
+    jobs = 30
+
+
+class IndustrialParkFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = IndustrialPark
+
+    pairing = factory.SubFactory(PairingFactory)
+    name = factory.Sequence(lambda n: f"共建产业园{n}")
+    region = factory.LazyAttribute(lambda o: o.pairing.west_region)
+    established = dt.date(2023, 3, 1)
+
+
+class InvestmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Investment
+
+    pairing = factory.SubFactory(PairingFactory)
+    enterprise = factory.SubFactory(OrganisationFactory, kind=OrgKind.ENTERPRISE)
+    year = 2023
+    amount = 10_000_000
+    rural_jobs = 20

@@ -10,6 +10,8 @@ from django.db import transaction
 
 from shanhai.accounts.models import Scope
 from shanhai.demo.fixture import demo_teams_load
+from shanhai.indicators.demo_reported import demo_reported_load
+from shanhai.indicators.rollups import rollups_rebuild
 from shanhai.network.models import Pairing
 from shanhai.regions.lookup import find_region
 from shanhai.regions.models import Region
@@ -60,4 +62,7 @@ def demo_setup(*, stdout: object = None) -> list[Login]:
     if not Pairing.objects.exists():
         call_command("synth", scale="demo", seed=2021, stdout=stdout)
     demo_teams_load()
+    # The articles' own figures as reported values (idempotent), then the roll-ups from scratch.
+    demo_reported_load()
+    rollups_rebuild(resume=False)
     return demo_users_ensure()

@@ -16,14 +16,33 @@ from django.db.models import Model
 
 from shanhai.activities.models import Activity, ActivityKind, Training, TrainingCategory
 from shanhai.economy.models import (
-    IndustrialPark, Investment, Placement, PlacementKind, ProductCategory, Sale, SaleChannel, Workshop,
+    IndustrialPark,
+    Investment,
+    Placement,
+    PlacementKind,
+    ProductCategory,
+    Sale,
+    SaleChannel,
+    Workshop,
 )
+from shanhai.indicators.rollups import insert_rows, rollups_paused
 from shanhai.network.models import Organisation, OrgKind, Pairing, PairingKind, Programme, ProgrammeKind
 from shanhai.people.models import Direction, Dispatch, DispatchCategory, Gender, Person, Profession
-from shanhai.projects.models import Donation, DonationKind, FundAllocation, FundSource, Project, ProjectKind, ProjectStatus
+from shanhai.projects.models import (
+    Donation,
+    DonationKind,
+    FundAllocation,
+    FundSource,
+    Project,
+    ProjectKind,
+    ProjectStatus,
+)
 from shanhai.regions.models import Level, Region
 
 BATCH = 5000
+SALE_COLS = ("pairing_id", "year", "month", "category", "supplier", "channel", "buyer", "amount")
+PLACEMENT_COLS = ("pairing_id", "year", "month", "kind", "count", "newly_employed", "person_id", "employer")
+CHUNK_PAIRS = 40  # county pairs generated per round (keeps every IN list short)
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉萍红建文辉兰云志国鹏宇浩凯欣雪梅琳晨阳丹亮斌波宁峰海燕林"
 PLACE = "新和平安兴隆丰富东西南北中大小上下石河山水龙凤青金银花田坝岭坪沟湾桥堡寨庄"
@@ -52,6 +71,13 @@ SCALES = {
         sub_pairs={PairingKind.VILLAGE: 6, PairingKind.SCHOOL: 4, PairingKind.HOSPITAL: 2},
         dispatches=14, trainings=16, activities=10, projects=5, donations=4, sales=36, placements=48,
     ),
+    # The demo network with a few rows per pairing: for tests of the generator itself.
+    "mini": Scale(
+        years=(2022, 2023),
+        sub_pairs={PairingKind.VILLAGE: 1, PairingKind.SCHOOL: 1},
+        dispatches=2, trainings=2, activities=2, projects=1, donations=1, sales=3, placements=3,
+        sub_dispatches=1, sub_activities=1,
+    ),
     "province": Scale(
         years=(2021, 2022, 2023, 2024),
         sub_pairs={PairingKind.TOWNSHIP: 6, PairingKind.VILLAGE: 8, PairingKind.ENTERPRISE_VILLAGE: 4,
@@ -60,7 +86,7 @@ SCALES = {
     ),
     "national": Scale(
         years=(2021, 2022, 2023, 2024, 2025),
-        sub_pairs={PairingKind.TOWNSHIP: 25, PairingKind.VILLAGE: 60, PairingKind.ENTERPRISE_VILLAGE: 30,
+        sub_pairs={PairingKind.TOWNSHIP: 25, PairingKind.VILLAGE: 50, PairingKind.ENTERPRISE_VILLAGE: 25,
                    PairingKind.SCHOOL: 35, PairingKind.HOSPITAL: 12, PairingKind.SOCIAL_VILLAGE: 4,
                    PairingKind.VOCATIONAL: 1},
         dispatches=30, trainings=45, activities=30, projects=20, donations=15, sales=800, placements=800,
@@ -360,16 +386,19 @@ class Generator:
                 workshops.append(Workshop(pairing=pairing, name=f"{pairing.west_region.short_name}{year}年帮扶车间",
                                           region=pairing.west_region, established=_date(yr, year, pairing.start_date),
                                           jobs=yr.randint(20, 150), at_relocation_site=yr.random() < 0.4))
+            # Sales and placements are the bulk of a national run (≈5 M rows): plain tuples, fast insert.
+            supplier, buyer = f"{pairing.west_region.short_name}农特产品合作社", f"{pairing.east_region.short_name}采购单位"
             for _i in range(self.scale.sales):
-                sales.append(Sale(pairing=pairing, year=year, month=yr.randint(1, 12), category=yr.choice(ProductCategory.values),
-                                  channel=yr.choice(SaleChannel.values), supplier=f"{pairing.west_region.short_name}农特产品合作社",
-                                  buyer=f"{pairing.east_region.short_name}采购单位", amount=yr.randint(1, 500) * 1_000))
+                month, category, channel = yr.randint(1, 12), yr.choice(ProductCategory.values), yr.choice(SaleChannel.values)
+                sales.append((pairing.pk, year, month, category, supplier, channel, buyer, yr.randint(1, 500) * 1_000))
             for _i in range(self.scale.placements):
-                placements.append(Placement(pairing=pairing, year=year, month=yr.randint(1, 12), kind=yr.choice(PlacementKind.values),
-                                            count=yr.randint(1, 40), newly_employed=yr.random() < 0.6))
-        for rows, model, label in ((investments, Investment, "investments"), (workshops, Workshop, "workshops"),
-                                   (sales, Sale, "sales"), (placements, Placement, "placements")):
+                month, kind = yr.randint(1, 12), yr.choice(PlacementKind.values)
+                count = yr.randint(1, 40)
+                placements.append((pairing.pk, year, month, kind, count, yr.random() < 0.6, None, ""))
+        for rows, model, label in ((investments, Investment, "investments"), (workshops, Workshop, "workshops")):
             self._count(label, _batched(rows, model))
+        self._count("sales", insert_rows(Sale._meta.db_table, SALE_COLS, sales))
+        self._count("placements", insert_rows(Placement._meta.db_table, PLACEMENT_COLS, placements))
 
 
 @transaction.atomic
@@ -378,7 +407,7 @@ def synth(scale: str = "demo", seed: int = 2021) -> dict[str, int]:
     from shanhai.demo.fixture import demo_network_load
 
     gen = Generator(scale, seed)
-    if scale == "demo":
+    if scale in ("demo", "mini"):
         demo_network_load()
         county_pairs = list(Pairing.objects.filter(kind=PairingKind.COUNTY).select_related("east_region", "west_region")
                             .order_by("east_region__code", "west_region__code"))
@@ -389,6 +418,10 @@ def synth(scale: str = "demo", seed: int = 2021) -> dict[str, int]:
         pairs = PROVINCE_PAIRS[4:5] if scale == "province" else PROVINCE_PAIRS
         county_pairs = gen.national_network(programme, pairs)
     fresh = [p for p in county_pairs if not p.dispatches.exists()]
-    gen.sub_network(fresh)
-    gen.records(fresh)
+    # Roll-ups are rebuilt once afterwards (`indicators rebuild`), not maintained row by row here.
+    with rollups_paused():
+        for i in range(0, len(fresh), CHUNK_PAIRS):
+            chunk = fresh[i:i + CHUNK_PAIRS]
+            gen.sub_network(chunk)
+            gen.records(chunk)
     return gen.counts

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "simple_history",
+    "ninja",  # serves the bundled Swagger UI for /api/docs (no CDN)
     "shanhai.core",
     "shanhai.regions",
     "shanhai.network",
