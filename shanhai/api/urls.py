@@ -1,4 +1,6 @@
 from django.urls import URLPattern, URLResolver
 
+from shanhai.api.api import api
+
 app_name = "api"
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns: list[URLPattern | URLResolver] = list(api.urls[0])

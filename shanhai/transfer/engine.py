@@ -1,0 +1,709 @@
+"""The import engine: a file in, every row checked, then all of it written or none of it.
+
+    read (readers) → find the header (headers) → parse each cell (parsers) → resolve names and
+    build field values (specs + resolve) → validate (model rules) → match existing records by
+    natural key → report; and unless it is a dry run or any row failed, write in one transaction.
+
+Two ways to validate and write, with the same outcome:
+
+- the general path (every type): a model instance per row, `full_clean()` exactly as the admin
+  validates, natural keys matched in Python, writes through `bulk_create_with_history` /
+  `bulk_update_with_history` (pairings through `save()`, which maintains their tree path);
+- the fast path (placements, sales; see `fastpath.py`): the same declared rules checked in Python
+  (`checks.ModelRules`), rows staged in a temporary table and matched, inserted, updated and
+  recorded in history with a handful of set-based SQL statements.
+
+All-or-nothing: errors are collected for every row before anything is written; any error, or a
+dry run, rolls the whole transaction back. The database is as it was.
+"""
+
+from __future__ import annotations
+
+import time
+import unicodedata
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser, User
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+
+from shanhai.core.fields import Domain
+from shanhai.core.privacy import mask_id_number, mask_phone
+from shanhai.transfer import parsers as p
+from shanhai.transfer.checks import ModelRules
+from shanhai.transfer.headers import HEADER_SCAN_ROWS, HeaderMap, detect_type, find_header
+from shanhai.transfer.readers import EXCEL_ERRORS, NO_VALUE, Limits, ReaderError, open_book
+from shanhai.transfer.resolve import Resolver
+from shanhai.transfer.specs import TYPES, Col, RowValues, TypeSpec, get_spec
+
+MAX_LISTED_ERRORS = 50_000
+MAX_LISTED_CHANGES = 200
+
+
+@dataclass(frozen=True)
+class RowError:
+    sheet: str
+    row: int
+    column: str
+    value: str
+    reason: str
+
+
+@dataclass
+class Change:
+    sheet: str
+    row: int
+    action: str  # "create" | "update"
+    label: str
+    fields: list[tuple[str, str, str]] = field(default_factory=list)  # (header, old, new)
+
+
+@dataclass
+class ImportResult:
+    type_key: str = ""
+    type_label: str = ""
+    filename: str = ""
+    dry_run: bool = False
+    path: str = ""  # "general" | "fast"
+    rows: int = 0  # data rows read (not counting blank and total rows)
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+    bad_rows: int = 0
+    error_count: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    file_errors: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)
+    committed: bool = False
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and not self.file_errors and not self.error_count
+
+    def add_error(self, error: RowError) -> None:
+        self.error_count += 1
+        if len(self.errors) < MAX_LISTED_ERRORS:
+            self.errors.append(error)
+
+    def add_change(self, change: Change) -> None:
+        if len(self.changes) < MAX_LISTED_CHANGES:
+            self.changes.append(change)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "type": self.type_key, "type_label": self.type_label, "filename": self.filename,
+            "dry_run": self.dry_run, "path": self.path, "ok": self.ok, "committed": self.committed,
+            "rows": self.rows, "created": self.created, "updated": self.updated, "unchanged": self.unchanged,
+            "skipped": self.skipped, "bad_rows": self.bad_rows, "error_count": self.error_count,
+            "errors": [e.__dict__ for e in self.errors], "file_errors": self.file_errors, "notes": self.notes,
+            "changes": [
+                {"sheet": c.sheet, "row": c.row, "action": c.action, "label": c.label, "fields": c.fields}
+                for c in self.changes
+            ],
+            "seconds": round(self.seconds, 3),
+        }
+
+
+# ---- one sheet, ready to read ----------------------------------------------------------------
+
+@dataclass
+class Source:
+    number: int
+    name: str
+    header: HeaderMap
+    rows: Iterator[tuple[int, list[Any]]]
+
+    def index_of(self, name: str) -> int | None:
+        for i, c in self.header.columns.items():
+            if c.name == name:
+                return i
+        return None
+
+
+_TOTAL_WORDS = ("合计", "总计", "小计", "累计", "总合计", "全县合计", "全市合计", "汇总")
+_FOOTER_WORDS = ("填表人", "填报人", "审核人", "制表人", "负责人", "联系人", "联系电话", "填表说明", "注：", "注:",
+                 "说明：", "说明:", "备注：", "备注:", "填表日期")
+
+
+_FIRST_CHARS = frozenset(w[0] for w in _TOTAL_WORDS + _FOOTER_WORDS)
+
+
+def _clean_text(value: Any) -> str:
+    return unicodedata.normalize("NFKC", p.display(value)).replace(" ", "").replace("\u3000", "")
+
+
+def classify_row(row: list[Any], header_texts: list[str]) -> str:
+    """'data', 'blank', 'total', 'footer' or 'header' (a header repeated on a printed page).
+
+    Called once per row of a million-row file: the common case (a data row) costs a few checks.
+    """
+    firsts: list[Any] = []
+    for v in row:
+        if v is None or v == "" or (v.__class__ is str and v.isspace()):
+            continue
+        firsts.append(v)
+        if len(firsts) == 3:
+            break
+    if not firsts:
+        return "blank"
+    for v in firsts:
+        if v.__class__ is str and (v[0] in _FIRST_CHARS or (v[0].isspace() and v.lstrip()[:1] in _FIRST_CHARS)):
+            text = _clean_text(v)
+            if text.startswith(_TOTAL_WORDS):
+                return "total"
+            if v is firsts[0] and text.startswith(_FOOTER_WORDS):
+                return "footer"
+    if header_texts and row and p.display(row[0]).strip() == header_texts[0].strip():
+        texts = [p.display(v).strip() for v in row]
+        if texts[: len(header_texts)] == [t.strip() for t in header_texts][: len(texts)]:
+            return "header"
+    return "data"
+
+
+# ---- cell parsers ----------------------------------------------------------------------------
+
+def make_parser(c: Col, scale: int) -> Callable[[Any], Any]:
+    kind = c.kind
+    fn: Callable[[Any], Any]
+    if kind == "text":
+        max_length = c.max_length
+        return lambda raw: p.parse_text(raw, max_length=max_length)
+    if kind == "money":
+        fn = lambda raw: p.parse_money(raw, scale=scale)  # noqa: E731
+    elif kind == "decimal":
+        fn = lambda raw: p.parse_decimal(raw, scale=scale)  # noqa: E731
+    elif kind == "int":
+        fn = p.parse_int
+    elif kind == "percent":
+        fn = p.parse_percent
+    elif kind == "date":
+        fn = p.parse_date
+    elif kind == "year":
+        fn = p.parse_year
+    elif kind == "month":
+        fn = p.parse_month
+    elif kind == "bool":
+        fn = p.parse_bool
+    elif kind == "choice":
+        mapping = p.choice_map(c.choices, dict(c.choice_aliases))
+        labels = [label for _, label in c.choices]
+        fn = lambda raw: p.parse_choice(raw, mapping, labels)  # noqa: E731
+    elif kind == "domains":
+        mapping = p.choice_map(Domain.choices)
+        labels = [str(label) for label in Domain.labels]
+        fn = lambda raw: p.parse_domains(raw, mapping, labels)  # noqa: E731
+    else:  # pragma: no cover - Col validates kinds
+        raise ValueError(kind)
+    cache: dict[Any, Any] = {}
+
+    def cached(raw: Any) -> Any:
+        # Sheets repeat the same years, months, kinds and amounts: parse each spelling once.
+        key = (type(raw), raw)
+        try:
+            result = cache[key]
+        except KeyError:
+            try:
+                result = fn(raw)
+            except p.CellError as e:
+                result = e
+            if len(cache) < 100_000:
+                cache[key] = result
+        except TypeError:  # unhashable
+            return fn(raw)
+        if isinstance(result, p.CellError):
+            raise result
+        return result
+
+    return cached
+
+
+def masked(c: Col, raw: Any) -> str:
+    text = p.display(raw)
+    if not c.secret or not text:
+        return text
+    if c.name == "id_number" and len(text) >= 10:
+        return mask_id_number(text)
+    if c.name == "phone" and len(text) >= 7:
+        return mask_phone(text)
+    return "*" * len(text)
+
+
+class RowReader:
+    """Turns the data rows of the sources into RowValues, recording cell errors on the result."""
+
+    def __init__(self, spec: TypeSpec, result: ImportResult) -> None:
+        self.spec = spec
+        self.result = result
+
+    def rows(self, sources: list[Source]) -> Iterator[tuple[Source, int, list[Any], RowValues]]:
+        result = self.result
+        for source in sources:
+            header = source.header
+            plan = [
+                (i, c, make_parser(c, header.scales.get(c.name, 1)))
+                for i, c in sorted(header.columns.items())
+            ]
+            header_texts = header.header_texts
+            for number, raw in source.rows:
+                kind = classify_row(raw, header_texts)
+                if kind != "data":
+                    result.skipped += 1
+                    if kind in ("total", "footer") and len(result.notes) < 50:
+                        what = "合计行" if kind == "total" else "表尾说明"
+                        result.notes.append(f"工作表“{source.name}”第{number}行是{what}，已跳过。")
+                    continue
+                result.rows += 1
+                values: dict[str, Any] = {}
+                errors: list[tuple[str, str]] = []
+                width = len(raw)
+                for i, c, parse in plan:
+                    value = raw[i] if i < width else None
+                    if value is None or value == "" or (value.__class__ is str and value.isspace()):
+                        if c.required and not c.required_unless:
+                            errors.append((c.name, f"「{c.base_header}」为必填项。"))
+                        values[c.name] = c.blank_value
+                        continue
+                    if value is NO_VALUE:
+                        errors.append((c.name, "该单元格是公式，但文件中没有计算结果；请在 Excel 中打开、重新计算并保存后再导入。"))
+                        continue
+                    if value.__class__ is str and value.strip() in EXCEL_ERRORS:
+                        errors.append((c.name, f"公式结果为错误值{value.strip()}。"))
+                        continue
+                    try:
+                        values[c.name] = parse(value)
+                    except p.CellError as e:
+                        errors.append((c.name, e.reason))
+                rv = RowValues(values, (result.filename, source.name, number))
+                rv.errors = errors
+                yield source, number, raw, rv
+
+    def report(self, source: Source, number: int, raw: list[Any], errors: list[tuple[str, str]]) -> None:
+        self.result.bad_rows += 1
+        for name, reason in errors:
+            index = source.index_of(name)
+            header = source.header.headers.get(name) or _column_label(self.spec, name)
+            value = ""
+            if index is not None and index < len(raw):
+                c = source.header.columns[index]
+                value = masked(c, raw[index])
+            self.result.add_error(RowError(source.name, number, header, value, reason))
+
+
+def _column_label(spec: TypeSpec, name: str) -> str:
+    for c in spec.columns:
+        if c.name == name:
+            return c.header
+    return name
+
+
+# ---- natural keys and field → column mapping --------------------------------------------------
+
+def key_part(value: Any) -> Any:
+    if isinstance(value, models.Model):
+        return ("pk", value.pk) if value.pk is not None else ("new", id(value))
+    if isinstance(value, str):
+        return value.strip()  # as the database compares: exact, after the parser's trimming
+    return value
+
+
+def key_of_values(spec: TypeSpec, values: dict[str, Any]) -> tuple[Any, ...]:
+    return tuple(key_part(values.get(name)) for name in spec.natural_key)
+
+
+def key_of_instance(spec: TypeSpec, obj: models.Model) -> tuple[Any, ...]:
+    parts = []
+    for name in spec.natural_key:
+        f = obj._meta.get_field(name)
+        if isinstance(f, models.ForeignKey):
+            fk = getattr(obj, f.attname)
+            if fk is None and f.is_cached(obj) and getattr(obj, name) is not None:
+                parts.append(key_part(getattr(obj, name)))
+            else:
+                parts.append(("pk", fk) if fk is not None else None)
+        else:
+            parts.append(key_part(getattr(obj, name)))
+    return tuple(parts)
+
+
+def field_columns(spec: TypeSpec, present: set[str]) -> dict[str, str]:
+    """Model field → the file column an error about it belongs to."""
+    mapping = {c.name: c.name for c in spec.columns}
+    pairing_col = "pairing_no" if "pairing_no" in present else "east_region"
+    mapping.update({"pairing": pairing_col, "parent": "east_region", "person": "name", "programme": "programme"})
+    if spec.key == "pairing":
+        mapping["kind"] = "pairing_kind"
+    if spec.key == "dispatch":
+        mapping["person"] = "id_number" if "id_number" in present else "name"
+    return mapping
+
+
+def validation_errors(
+    spec: TypeSpec, e: ValidationError, present: set[str], rules: ModelRules
+) -> list[tuple[str, str]]:
+    columns = field_columns(spec, present)
+    by_message = rules.messages_to_fields()
+    first = next((c.name for c in spec.columns if c.name in present), "")
+    out: list[tuple[str, str]] = []
+    for name, messages in e.message_dict.items():
+        for message in messages:
+            if name == NON_FIELD_ERRORS:
+                fields = by_message.get(message, [])
+                target = next((columns[f] for f in fields if columns.get(f) in present), first)
+            else:
+                target = columns.get(name, name)
+            out.append((target, message))
+    return out
+
+
+def rules_errors(spec: TypeSpec, errors: dict[str, list[str]], present: set[str], rules: ModelRules) -> list[tuple[str, str]]:
+    return validation_errors(spec, ValidationError(errors), present, rules) if errors else []
+
+
+# ---- preparing the sources -------------------------------------------------------------------
+
+def _prepare(book: Any, spec: TypeSpec | None, result: ImportResult) -> tuple[TypeSpec | None, list[Source]]:
+    heads: list[tuple[Any, list[tuple[int, list[Any]]]]] = []
+    for sheet in book.sheets:
+        if sheet.hidden:  # lists behind drop-downs, scratch sheets: not what the user sees as data
+            result.notes.append(f"工作表“{sheet.name}”是隐藏的，已跳过。")
+            continue
+        heads.append((sheet, list(islice(sheet.rows, HEADER_SCAN_ROWS))))
+        result.notes.extend(sheet.notes)
+    if spec is None:
+        for _, head in heads:
+            spec = detect_type(head)
+            if spec is not None:
+                break
+        if spec is None:
+            result.file_errors.append(
+                "无法从表头判断导入类型；请下载对应模板，或指定导入类型（--type）。可选类型："
+                + "、".join(f"{k}（{s.label}）" for k, s in TYPES.items()) + "。"
+            )
+            return None, []
+        result.notes.append(f"根据表头识别为“{spec.label}”。")
+    sources: list[Source] = []
+    for number, (sheet, head) in enumerate(heads, start=1):
+        header = find_header(spec, head)
+        if header is None or len(header.columns) < 2:
+            if head and any(any(not p.is_blank(v) for v in row) for _, row in head):
+                result.notes.append(f"工作表“{sheet.name}”中没有“{spec.label}”的表头，已跳过。")
+            continue
+        missing = header.missing_required()
+        if missing:
+            result.file_errors.append(
+                f"工作表“{sheet.name}”缺少必填列：" + "、".join(f"「{c.header}」" for c in missing)
+                + f"（表头在第{header.header_row}行）。"
+            )
+            continue
+        if header.ignored:
+            result.notes.append(f"工作表“{sheet.name}”中以下列不属于“{spec.label}”，已忽略：{'、'.join(header.ignored)}。")
+        for name, scale in header.scales.items():
+            if scale != 1:
+                result.notes.append(f"「{header.headers.get(name, name)}」按{scale:,}倍折算为元。")
+        rest = [(n, r) for n, r in head if n > header.header_row]
+        sources.append(Source(number, sheet.name, header, _chain(rest, sheet.rows)))
+    if not sources and not result.file_errors:
+        result.file_errors.append(f"文件中没有找到“{spec.label}”的表头；请使用下载的模板。")
+    return spec, sources
+
+
+def _chain(first: list[tuple[int, list[Any]]], rest: Iterator[tuple[int, list[Any]]]) -> Iterator[tuple[int, list[Any]]]:
+    yield from first
+    yield from rest
+
+
+# ---- the entry point -------------------------------------------------------------------------
+
+def import_file(
+    path: Path | str,
+    *,
+    type_key: str | None = None,
+    dry_run: bool = False,
+    user: User | AnonymousUser | None = None,
+    filename: str = "",
+    limits: Limits | None = None,
+    fast: bool | None = None,
+) -> ImportResult:
+    """Import one file; see the module docstring. `fast=False` forces the general path (tests)."""
+    started = time.perf_counter()
+    path = Path(path)
+    filename = filename or path.name
+    result = ImportResult(filename=filename, dry_run=dry_run)
+    spec = get_spec(type_key) if type_key else None
+    try:
+        with open_book(path, limits=limits, filename=filename) as book:
+            spec, sources = _prepare(book, spec, result)
+            if spec is not None:
+                result.type_key, result.type_label = spec.key, spec.label
+            if result.file_errors or spec is None:
+                return result
+            use_fast = spec.fast if fast is None else (fast and spec.fast)
+            if use_fast and "id_number" in {n for s in sources for n in s.header.present}:
+                use_fast = False
+            result.path = "fast" if use_fast else "general"
+            reason = f"导入：{filename}"
+            if use_fast:
+                from shanhai.transfer.fastpath import run_fast
+
+                run_fast(spec, sources, result, user=user, dry_run=dry_run, reason=reason)
+            else:
+                run_general(spec, sources, result, user=user, dry_run=dry_run, reason=reason)
+    except ReaderError as e:
+        result.file_errors.append(e.message)
+    finally:
+        result.seconds = time.perf_counter() - started
+    return result
+
+
+def refresh_rollups(pairing_ids: set[int], years: set[int]) -> None:
+    """Tell the indicators app which pairings and years changed (when it offers the hook)."""
+    try:
+        from shanhai.indicators.rollups import rollups_refresh_for
+    except ImportError:  # the indicators app is optional for the importer
+        return
+    if pairing_ids:
+        rollups_refresh_for(sorted(pairing_ids), sorted(y for y in years if y) or None)
+
+
+def year_of(spec: TypeSpec, obj: models.Model) -> int | None:
+    if spec.year_field is None:
+        return None
+    value = getattr(obj, spec.year_field, None)
+    return value.year if hasattr(value, "year") else value
+
+
+def history_user(user: User | AnonymousUser | None) -> User | None:
+    return user if isinstance(user, User) and user.pk is not None else None
+
+
+class _Rollback(Exception):
+    pass
+
+
+# ---- the general path ------------------------------------------------------------------------
+
+def run_general(
+    spec: TypeSpec, sources: list[Source], result: ImportResult, *, user: Any, dry_run: bool, reason: str
+) -> None:
+    try:
+        with transaction.atomic():
+            plan = GeneralPlan(spec, result, user)
+            plan.validate(sources)
+            if result.ok and not dry_run:
+                plan.write(reason)
+                result.committed = True
+            if not result.committed:
+                raise _Rollback
+    except _Rollback:
+        pass
+
+
+class GeneralPlan:
+    def __init__(self, spec: TypeSpec, result: ImportResult, user: Any) -> None:
+        self.spec = spec
+        self.result = result
+        self.user = user
+        self.resolver = Resolver(user)
+        self.rules = ModelRules(spec.model)
+        self.model = spec.model
+        self.partition = self._partition_fields()
+        self.existing: dict[Any, dict[tuple[Any, ...], list[models.Model]]] = {}
+        self.seen: dict[tuple[Any, ...], tuple[str, int]] = {}
+        self.creates: list[models.Model] = []
+        self.updates: list[tuple[models.Model, list[str]]] = []
+        self.touched: set[tuple[int | None, int | None]] = set()
+
+    def _partition_fields(self) -> list[str]:
+        """Foreign keys of the natural key, best first: existing records are loaded per value of one."""
+        fks = [n for n in self.spec.natural_key if isinstance(self.model._meta.get_field(n), models.ForeignKey)]
+        preferred = [n for n in ("pairing", "region", "east_region") if n in fks]
+        return preferred + [n for n in fks if n not in preferred]
+
+    def _existing_for(self, values: dict[str, Any]) -> dict[tuple[Any, ...], list[models.Model]]:
+        field, obj = None, None
+        for name in self.partition:
+            candidate = values.get(name)
+            if isinstance(candidate, models.Model) and candidate.pk is not None:
+                field, obj = name, candidate
+                break
+        if self.partition and field is None:
+            return {}  # the key holds only new objects: nothing can match
+        part = (field, obj.pk if obj is not None else None)
+        if part not in self.existing:
+            qs = self.model._default_manager.all() if field is None else self.model._default_manager.filter(**{field: obj})
+            index: dict[tuple[Any, ...], list[models.Model]] = {}
+            for found in qs:
+                index.setdefault(key_of_instance(self.spec, found), []).append(found)
+            self.existing[part] = index
+        return self.existing[part]
+
+    def validate(self, sources: list[Source]) -> None:
+        reader = RowReader(self.spec, self.result)
+        spec = self.spec
+        for source, number, raw, rv in reader.rows(sources):
+            present = source.header.present
+            if rv.errors:
+                reader.report(source, number, raw, rv.errors)
+                continue
+            values = spec.build(rv, self.resolver)
+            if rv.errors:
+                reader.report(source, number, raw, rv.errors)
+                continue
+            errors = self._plan_row(source, number, values, present)
+            if errors:
+                reader.report(source, number, raw, errors)
+
+    def _plan_row(self, source: Source, number: int, values: dict[str, Any], present: set[str]) -> list[tuple[str, str]]:
+        spec = self.spec
+        key = key_of_values(spec, values)
+        columns = field_columns(spec, present)
+        key_column = next((columns[n] for n in spec.natural_key if columns.get(n) in present), "")
+        if key in self.seen:
+            sheet, row = self.seen[key]
+            return [(key_column, f"与工作表“{sheet}”第{row}行是同一条记录（{spec.natural_key_doc}相同）；同一文件中每条记录只能出现一次。")]
+        self.seen[key] = (source.name, number)
+        matches = self._existing_for(values).get(key, [])
+        if len(matches) > 1:
+            ids = "、".join(str(m.pk) for m in matches[:5])
+            return [(key_column, f"数据库中已有{len(matches)}条记录（编号{ids}）与此行的{spec.natural_key_doc}相同，无法确定更新哪一条。")]
+        if matches:
+            obj = matches[0]
+            changed = [
+                name for name, value in values.items()
+                if self._differs(obj, name, value)
+            ]
+            old = {name: self._shown(obj, name) for name in changed}
+        else:
+            obj = self.model()
+            changed = list(values)
+            old = {}
+        for name, value in values.items():
+            setattr(obj, name, value)
+        if spec.key == "pairing" and obj.parent_id is None:
+            obj.parent = self.resolver.parent_pairing(obj)  # type: ignore[attr-defined]
+            if obj.parent is not None and matches:
+                changed.append("parent")
+                old["parent"] = ""
+        if spec.key == "pairing" and not matches and not self.resolver.may_write_pairing(
+            parent=obj.parent, east=obj.east_region, west=obj.west_region  # type: ignore[attr-defined]
+        ):
+            return [("east_region", "新建的结对关系不在您的数据范围内。")]
+        # Foreign keys the builder resolved (or is about to create) need no existence query.
+        exclude = [
+            f.name for f in self.model._meta.concrete_fields
+            if isinstance(f, models.ForeignKey) and isinstance(values.get(f.name), models.Model)
+        ]
+        try:
+            obj.full_clean(exclude=exclude, validate_unique=False)
+        except ValidationError as e:
+            return validation_errors(spec, e, present, self.rules)
+        if spec.key == "pairing" and not matches:
+            self.resolver.created_pairings.append(obj)  # type: ignore[arg-type]
+        label = self._label(values)
+        if not matches:
+            self.creates.append(obj)
+            self.result.created += 1
+            self.result.add_change(Change(source.name, number, "create", label))
+        elif changed:
+            self.updates.append((obj, changed))
+            self.result.updated += 1
+            headers = {c.name: c.header for c in spec.columns}
+            self.result.add_change(Change(
+                source.name, number, "update", label,
+                [(headers.get(n, str(self.model._meta.get_field(n).verbose_name)), old.get(n, ""), self._shown(obj, n))
+                 for n in changed],
+            ))
+        else:
+            self.result.unchanged += 1
+        return []
+
+    def _differs(self, obj: models.Model, name: str, value: Any) -> bool:
+        f = obj._meta.get_field(name)
+        if isinstance(f, models.ForeignKey):
+            new = value.pk if isinstance(value, models.Model) else value
+            return getattr(obj, f.attname) != new or new is None and value is not None
+        return getattr(obj, name) != value
+
+    def _shown(self, obj: models.Model, name: str) -> str:
+        f = obj._meta.get_field(name)
+        if f.choices:
+            return str(getattr(obj, f"get_{name}_display")())
+        value = getattr(obj, name)
+        if isinstance(value, list):
+            labels = dict(Domain.choices)
+            return "、".join(str(labels.get(v, v)) for v in value)
+        return "" if value is None else str(value)
+
+    def _label(self, values: dict[str, Any]) -> str:
+        parts = []
+        for name in self.spec.natural_key:
+            value = values.get(name)
+            if value in (None, ""):
+                continue
+            f = self.model._meta.get_field(name)
+            if f.choices:
+                value = dict(f.flatchoices).get(value, value)
+            elif isinstance(value, bool):
+                value = f"{f.verbose_name}：{'是' if value else '否'}"
+            parts.append(str(value))
+        return " · ".join(parts)[:200]
+
+    def write(self, reason: str) -> None:
+        user = history_user(self.user)
+        model = self.model
+        now = timezone.now()
+        if self.spec.key == "pairing":
+            for obj in self.creates + [o for o, _ in self.updates]:
+                obj._history_user = user  # type: ignore[attr-defined]
+                obj._change_reason = reason  # type: ignore[attr-defined]
+                if obj.parent is not None and obj.parent_id is None:  # type: ignore[attr-defined]
+                    obj.parent = obj.parent  # type: ignore[attr-defined]  # picks up the parent's new pk
+                obj.save()
+        else:
+            if self.spec.key == "dispatch":
+                self.resolver.write_people(user, reason)
+                for obj in self.creates + [o for o, _ in self.updates]:
+                    obj.person = obj.person  # type: ignore[attr-defined]  # the person's new pk
+            if self.creates:
+                bulk_create_with_history(self.creates, model, batch_size=500, default_user=user,
+                                         default_change_reason=reason, default_date=now)
+            if self.updates:
+                fields = sorted({n for _, changed in self.updates for n in changed} | {"updated_at"})
+                fields = [n for n in fields if any(f.name == n for f in model._meta.concrete_fields)]
+                objs = [o for o, _ in self.updates]
+                for obj in objs:
+                    if hasattr(obj, "updated_at"):
+                        obj.updated_at = now  # type: ignore[attr-defined]  # bulk_update skips auto_now
+                bulk_update_with_history(objs, model, fields, batch_size=500, default_user=user,
+                                         default_change_reason=reason, default_date=now)
+        pairing_ids: set[int] = set()
+        years: set[int] = set()
+        for obj in self.creates + [o for o, _ in self.updates]:
+            pid = obj.pk if self.spec.key == "pairing" else getattr(obj, "pairing_id", None)
+            if pid is not None:
+                pairing_ids.add(pid)
+            year = year_of(self.spec, obj)
+            if year:
+                years.add(year)
+        refresh_rollups(pairing_ids, years)
+
+
+def bulk_create_with_history(*args: Any, **kwargs: Any) -> Any:
+    from simple_history.utils import bulk_create_with_history as create
+
+    return create(*args, **kwargs)
+
+
+def bulk_update_with_history(*args: Any, **kwargs: Any) -> Any:
+    from simple_history.utils import bulk_update_with_history as update
+
+    return update(*args, **kwargs)
+

@@ -1,0 +1,337 @@
+"""Names in a sheet → rows in the database: regions, programmes, organisations, pairings, projects.
+
+Every lookup is exact or refused: a name that fits nothing, or more than one thing, gives a
+Chinese reason naming the candidates; nothing is guessed. Pairings are looked up only among the
+pairings the importing user may see (`visible`), so a sheet can never write outside its scope.
+Results are cached per import: a million-row sheet naming forty pairings resolves forty times.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser, User
+from django.db.models import QuerySet
+
+from shanhai.accounts.models import Scope
+from shanhai.accounts.scoping import visible
+from shanhai.economy.models import IndustrialPark
+from shanhai.network.models import Organisation, Pairing, PairingKind, Programme
+from shanhai.people.models import Person
+from shanhai.projects.models import Project
+from shanhai.regions.lookup import resolve_region
+from shanhai.regions.models import Region
+
+_SPACES = re.compile(r"[\s\u3000]+")
+
+
+class RefError(Exception):
+    """A reference that cannot be resolved; `column` names which column it belongs to."""
+
+    def __init__(self, column: str, reason: str) -> None:
+        super().__init__(reason)
+        self.column = column
+        self.reason = reason
+
+
+def norm_name(value: str) -> str:
+    """How names are compared: NFKC (full-width → half-width) without spaces."""
+    return _SPACES.sub("", unicodedata.normalize("NFKC", value or ""))
+
+
+_REGION_LEVEL_KINDS = {PairingKind.PROVINCE, PairingKind.PREFECTURE, PairingKind.COUNTY}
+
+
+class Resolver:
+    """Cached lookups for one import, within what `user` may see (None: the command line, no limit)."""
+
+    def __init__(self, user: User | AnonymousUser | None) -> None:
+        self.user = user
+        self._cache: dict[tuple[Any, ...], Any] = {}
+        self.row_cache: dict[tuple[Any, ...], Any] = {}  # pairing columns as written → (pairing, errors)
+        self.created_pairings: list[Pairing] = []  # pairings created earlier in the same file
+        self.people: dict[tuple[Any, ...], Person] = {}
+        self.people_new: list[Person] = []
+        self.people_changed: dict[int, tuple[Person, set[str]]] = {}
+
+    def _cached(self, key: tuple[Any, ...], compute: Any) -> Any:
+        try:
+            result = self._cache[key]
+        except KeyError:
+            try:
+                result = compute()
+            except RefError as e:
+                result = e
+            self._cache[key] = result
+        if isinstance(result, RefError):
+            raise result
+        return result
+
+    def pairings(self) -> QuerySet[Pairing]:
+        qs = Pairing.objects.select_related("programme", "east_region", "west_region", "east_org", "west_org")
+        return qs if self.user is None else visible(self.user, qs)
+
+    # ---- regions and programmes ---------------------------------------------------------------
+
+    def region(self, name: str, column: str, label: str, *, within: Region | None = None) -> Region:
+        def compute() -> Region:
+            resolution = resolve_region(name)
+            if resolution.ambiguous and within is not None:
+                narrowed = resolve_region(name, within=within)
+                if narrowed.region is not None:
+                    return narrowed.region
+            message = resolution.error(label)
+            if message:
+                raise RefError(column, message)
+            assert resolution.region is not None
+            return resolution.region
+
+        return self._cached(("region", norm_name(name), within.pk if within else None), compute)
+
+    def programme(self, name: str, column: str) -> Programme:
+        def compute() -> Programme:
+            wanted = norm_name(name)
+            found = [p for p in Programme.objects.all() if norm_name(p.name) == wanted]
+            if len(found) != 1:
+                names = "、".join(p.name for p in Programme.objects.all()[:10])
+                raise RefError(column, f"「协作项目」“{name}”不存在；已有：{names or '（无）'}。")
+            return found[0]
+
+        return self._cached(("programme", norm_name(name)), compute)
+
+    def indicator(self, text: str, column: str) -> Any:
+        """An indicator of the catalogue by its code (train.talent.people) or its Chinese name."""
+        from shanhai.indicators.models import Indicator
+
+        def compute() -> Any:
+            wanted = norm_name(text)
+            found = [i for i in Indicator.objects.all() if i.code == text.strip() or norm_name(i.zh) == wanted]
+            if len(found) != 1:
+                what = "不在指标目录中" if not found else "对应多个指标，请填写指标代码"
+                raise RefError(column, f"「指标」“{text}”{what}。")
+            return found[0]
+
+        return self._cached(("indicator", norm_name(text)), compute)
+
+    # ---- organisations ------------------------------------------------------------------------
+
+    def org(self, name: str, column: str, label: str, *, within: tuple[Region, ...] | Region | None) -> Organisation:
+        """The organisation called `name` located in (one of) `within`; refused when none or several."""
+        regions = (within,) if isinstance(within, Region) else tuple(within or ())
+
+        def compute() -> Organisation:
+            spellings = {name.strip(), norm_name(name)}
+            found = list(Organisation.objects.select_related("region").filter(name__in=spellings))
+            if regions:
+                found = [o for o in found if any(r.contains(o.region) for r in regions)]
+            where = "、".join(r.name for r in regions)
+            if not found:
+                suffix = f"（在{where}范围内）" if where else ""
+                raise RefError(column, f"「{label}」“{name}”未找到对应单位{suffix}；请先导入单位表或核对名称。")
+            if len(found) > 1:
+                names = "、".join(f"{o.name}（{o.region.full_name}）" for o in found[:6])
+                raise RefError(column, f"「{label}」“{name}”对应多个单位：{names}；请改用能区分的名称。")
+            return found[0]
+
+        return self._cached(("org", norm_name(name), tuple(r.pk for r in regions)), compute)
+
+    # ---- pairings -----------------------------------------------------------------------------
+
+    def pairing_by_id(self, pk: int, column: str) -> Pairing:
+        def compute() -> Pairing:
+            found = self.pairings().filter(pk=pk).first()
+            if found is None:
+                raise RefError(column, f"「结对编号」{pk}不存在，或不在您的数据范围内。")
+            return found
+
+        return self._cached(("pairing_id", pk), compute)
+
+    def pairing(
+        self,
+        *,
+        east: Region,
+        west: Region,
+        programme: Programme | None,
+        kind: str | None,
+        east_org: str,
+        west_org: str,
+        east_place: str,
+        west_place: str,
+        column: str,
+    ) -> Pairing:
+        """The one pairing these columns name, among those the user may see."""
+
+        def compute() -> Pairing:
+            qs = self.pairings().filter(east_region=east, west_region=west)
+            if programme is not None:
+                qs = qs.filter(programme=programme)
+            if kind:
+                qs = qs.filter(kind=kind)
+            qs = qs.filter(east_place=east_place.strip(), west_place=west_place.strip())
+            found = list(qs)
+            found = [p for p in found if _org_matches(p.east_org, east_org) and _org_matches(p.west_org, west_org)]
+            found += [
+                p for p in self.created_pairings
+                if p.east_region_id == east.pk and p.west_region_id == west.pk
+                and (programme is None or p.programme_id == programme.pk) and (not kind or p.kind == kind)
+                and p.east_place == east_place.strip() and p.west_place == west_place.strip()
+                and _org_matches(p.east_org, east_org) and _org_matches(p.west_org, west_org)
+            ]
+            label = _pairing_label(east, west, east_org, west_org, east_place, west_place)
+            if not found:
+                raise RefError(
+                    column,
+                    f"未找到结对关系“{label}”，或它不在您的数据范围内；请先导入结对关系，或核对地区、单位名称。",
+                )
+            if len(found) > 1:
+                names = "；".join(f"{p.programme.name}·{p.get_kind_display()}（编号{p.pk}）" for p in found[:6])
+                raise RefError(
+                    column, f"“{label}”对应多个结对关系：{names}；请填写「协作项目」「结对类型」或「结对编号」加以区分。"
+                )
+            return found[0]
+
+        key = ("pairing", east.pk, west.pk, programme.pk if programme else None, kind,
+               norm_name(east_org), norm_name(west_org), norm_name(east_place), norm_name(west_place))
+        return self._cached(key, compute)
+
+    def parent_pairing(self, pairing: Pairing) -> Pairing | None:
+        """The region-level pairing of the same programme that most closely contains a sub-pairing."""
+        if pairing.kind in _REGION_LEVEL_KINDS and pairing.kind == PairingKind.PROVINCE:
+            return None
+
+        def compute() -> Pairing | None:
+            candidates = [
+                p for p in list(self.pairings().filter(programme=pairing.programme, kind__in=_REGION_LEVEL_KINDS))
+                + [p for p in self.created_pairings if p.programme_id == pairing.programme_id
+                   and p.kind in _REGION_LEVEL_KINDS]
+                if p.east_region.contains(pairing.east_region) and p.west_region.contains(pairing.west_region)
+                and not (p.east_region_id == pairing.east_region_id and p.west_region_id == pairing.west_region_id
+                         and p.kind == pairing.kind)
+                and p.pk != pairing.pk
+            ]
+            if not candidates:
+                return None
+            depth = max(len(p.east_region.path) + len(p.west_region.path) for p in candidates)
+            deepest = {id(p): p for p in candidates if len(p.east_region.path) + len(p.west_region.path) == depth}
+            return next(iter(deepest.values())) if len(deepest) == 1 else None
+
+        return self._cached(
+            ("parent", pairing.programme_id, pairing.kind, pairing.east_region_id, pairing.west_region_id,
+             len(self.created_pairings)),
+            compute,
+        )
+
+    # ---- things that belong to a pairing ------------------------------------------------------
+
+    def project(self, name: str, pairing: Pairing, column: str) -> Project:
+        def compute() -> Project:
+            found = [p for p in Project.objects.filter(pairing=pairing) if norm_name(p.name) == norm_name(name)]
+            if len(found) != 1:
+                what = "未找到" if not found else "有多个同名"
+                raise RefError(column, f"结对关系“{pairing}”下{what}帮扶项目“{name}”；请先导入帮扶项目或核对名称。")
+            return found[0]
+
+        return self._cached(("project", pairing.pk, norm_name(name)), compute)
+
+    def park(self, name: str, pairing: Pairing, column: str) -> IndustrialPark:
+        def compute() -> IndustrialPark:
+            found = [p for p in IndustrialPark.objects.filter(pairing=pairing) if norm_name(p.name) == norm_name(name)]
+            if len(found) != 1:
+                what = "未找到" if not found else "有多个同名"
+                raise RefError(column, f"结对关系“{pairing}”下{what}产业园区“{name}”。")
+            return found[0]
+
+        return self._cached(("park", pairing.pk, norm_name(name)), compute)
+
+    # ---- people -------------------------------------------------------------------------------
+
+    _PERSON_FIELDS = ("name", "gender", "title", "organisation", "profession", "id_number_hash", "id_number_masked",
+                      "phone_hash", "phone_masked")
+
+    def person(self, candidate: Person) -> Person:
+        """The person a row describes: by identity-number hash, else by name and work unit; new if none.
+
+        The same person on several rows of one file is one Person; an existing person takes the
+        non-blank details the row gives (recorded in history when written).
+        """
+        if candidate.id_number_hash:
+            key: tuple[Any, ...] = ("id", candidate.id_number_hash)
+        else:
+            key = ("name", norm_name(candidate.name), candidate.organisation_id)
+        person = self.people.get(key)
+        if person is None:
+            if candidate.id_number_hash:
+                person = Person.objects.filter(id_number_hash=candidate.id_number_hash).first()
+            else:
+                found = list(Person.objects.filter(name=candidate.name, organisation=candidate.organisation)[:2])
+                if len(found) > 1:
+                    raise RefError("name", f"“{candidate.organisation}”有多名叫“{candidate.name}”的人员；请填写身份证号加以区分。")
+                person = found[0] if found else None
+            if person is None:
+                person = candidate
+                self.people_new.append(person)
+            self.people[key] = person
+        if person is not candidate:
+            changed: set[str] = set()
+            for name in self._PERSON_FIELDS:
+                value = getattr(candidate, name)
+                if name == "organisation":
+                    if candidate.organisation_id is not None and candidate.organisation_id != person.organisation_id:
+                        person.organisation = candidate.organisation
+                        changed.add(name)
+                elif value not in ("", None, "other") and value != getattr(person, name):
+                    setattr(person, name, value)
+                    changed.add(name)
+            if changed and person.pk is not None:
+                self.people_changed.setdefault(person.pk, (person, set()))[1].update(changed)
+        return person
+
+    def write_people(self, user: User | None, reason: str) -> None:
+        from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+        if self.people_new:
+            bulk_create_with_history(self.people_new, Person, batch_size=500, default_user=user,
+                                     default_change_reason=reason)
+        if self.people_changed:
+            objs = [p for p, _ in self.people_changed.values()]
+            fields = sorted({n for _, names in self.people_changed.values() for n in names})
+            bulk_update_with_history(objs, Person, fields, batch_size=500, default_user=user,
+                                     default_change_reason=reason)
+
+    # ---- writing scope ------------------------------------------------------------------------
+
+    def may_write_region(self, region: Region) -> bool:
+        """Whether the user may create things located in `region` (their region scopes, or superuser)."""
+        if self.user is None or self.user.is_superuser:
+            return True
+        key = ("write_region", region.pk)
+        if key not in self._cache:
+            paths = [s.region.path for s in Scope.objects.filter(user=self.user, region__isnull=False).select_related("region")]
+            self._cache[key] = any(region.path.startswith(p) for p in paths)
+        return bool(self._cache[key])
+
+    def may_write_pairing(self, *, parent: Pairing | None, east: Region, west: Region) -> bool:
+        """A new pairing is in scope when its parent is visible, or one side lies in a region scope."""
+        if self.user is None or self.user.is_superuser:
+            return True
+        if parent is not None and parent.pk is not None and self.pairings().filter(pk=parent.pk).exists():
+            return True
+        return self.may_write_region(east) or self.may_write_region(west)
+
+
+def _org_matches(org: Organisation | None, name: str) -> bool:
+    if not name.strip():
+        return org is None
+    return org is not None and norm_name(org.name) == norm_name(name)
+
+
+def _pairing_label(east: Region, west: Region, east_org: str, west_org: str, east_place: str, west_place: str) -> str:
+    left = east_org or east_place or east.name
+    right = west_org or west_place or west.name
+    if left != east.name:
+        left = f"{east.name}·{left}"
+    if right != west.name:
+        right = f"{west.name}·{right}"
+    return f"{left} — {right}"

@@ -1,0 +1,83 @@
+"""The upload page in a real browser (Debian's Chromium through Playwright): refuse, correct, confirm."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+PASSWORD = "browser-test-pw-1"
+HEAD = "东部地区,西部地区,年度,月份,就业去向,人数,新增就业,就业单位"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail("CI 下缺少 /usr/bin/chromium：浏览器测试不能跳过。")
+        pytest.skip("Chromium is not installed at /usr/bin/chromium")
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def site(live_server, transactional_db):
+    from django.contrib.auth.models import User
+
+    from shanhai.regions.lookup import clear_index
+    from shanhai.regions.models import Region
+    from shanhai.regions.services import regions_load
+    from tests.factories import PairingFactory, ProgrammeFactory
+
+    if not Region.objects.exists():  # a transactional test before this one flushed the table
+        regions_load()
+    clear_index()
+    PairingFactory(programme=ProgrammeFactory(name="东西部协作（2021—2025年）"))
+    User.objects.create_superuser("admin", password=PASSWORD)
+    yield live_server
+    clear_index()
+
+
+def test_refused_file_then_corrected_file_confirmed(browser, site, tmp_path):
+    from shanhai.economy.models import Placement
+
+    bad = tmp_path / "劳务（有错）.csv"
+    bad.write_text(f"{HEAD}\n广州市南沙区,紫云县,2023,13,到东部就业,5,是,甲厂\n南沙,紫云,2023,6,到东部就业,2,否,乙厂\n",
+                   encoding="gbk")
+    good = tmp_path / "劳务.csv"
+    good.write_text(f"{HEAD}\n广州市南沙区,紫云县,2023,12,到东部就业,5,是,甲厂\n广州市南沙区,紫云县,2023,6,到东部就业,2,否,乙厂\n",
+                    encoding="gbk")
+    page = browser.new_page()
+    page.goto(f"{site.url}/admin/login/?next=/data/")
+    page.fill("#id_username", "admin")
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_url(f"{site.url}/data/")
+    page.set_input_files("input[type=file]", str(bad))
+    page.click("button[type=submit]")
+    page.wait_for_selector("#refused")
+    rows = page.locator("#errors tbody tr").all_inner_texts()
+    assert len(rows) == 2
+    assert "3" in rows[1] and "东部地区" in rows[1] and "对应多个行政区划" in rows[1]
+    assert "月份" in rows[0] and "13" in rows[0] and "应在1到12之间" in rows[0]
+    assert page.locator("#confirm").count() == 0
+    assert Placement.objects.count() == 0
+
+    page.goto(f"{site.url}/data/")
+    page.set_input_files("input[type=file]", str(good))
+    page.click("button[type=submit]")
+    page.wait_for_selector("#summary")
+    assert "2" in page.locator("#summary .kpi").first.inner_text()
+    page.click("#confirm")
+    page.wait_for_selector("#done")
+    assert Placement.objects.count() == 2
+    page.close()
