@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import importlib.util
 import re
+from array import array
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -75,9 +77,46 @@ def common_chars() -> frozenset[str]:
 
 def is_traditional(text: str) -> bool:
     """Mostly Traditional? (a few stray Traditional characters in a Simplified page do not count)."""
-    chars = set(text[:4000])
-    n = len(chars & _tables()[1])
-    return n >= 3 and n / (len(chars) or 1) > 0.03
+    head = text[:4000]
+    if _ASTRAL.search(head):  # rare: the classes below hold only BMP characters
+        chars = set(head)
+        n = len(chars & _tables()[1])
+        return n >= 3 and n / (len(chars) or 1) > 0.03
+    # set(head) builds a string object per CJK character (~0.1 ms per 1,000); the regex finds the
+    # few Traditional-only ones without that, and the distinct count is only needed when it decides
+    n = len(set(_char_classes()[1].findall(head)))
+    if n < 3:
+        return False
+    if n / len(head) > 0.03:  # there are at most len(head) distinct characters
+        return True
+    return n / _distinct(head) > 0.03
+
+
+def _distinct(text: str) -> int:
+    """len(set(text)), counted on code points (ints are cheaper to make and hash than 1-char strings)."""
+    try:
+        return len(set(array("I", text.encode("utf-32-le")))) if array("I").itemsize == 4 else len(set(text))
+    except UnicodeEncodeError:  # a lone surrogate
+        return len(set(text))
+
+
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+
+
+@lru_cache(maxsize=1)
+def _char_classes() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """Regex classes of (the table's BMP characters, the BMP Traditional-only characters, the
+    characters whose replacement is itself in the table). A class of BMP characters compiles to a
+    bitmap, so a scan for them costs about as much as a scan for one character."""
+    table, trad_only = _tables()
+    keys = set(map(chr, table))
+    chained = {chr(c) for c, s in table.items() if s in keys}
+
+    def cls(chars: Iterable[str]) -> re.Pattern[str]:
+        bmp = sorted(c for c in chars if c <= "\uffff")
+        return re.compile("[" + "".join(map(re.escape, bmp)) + "]" if bmp else "(?!)")
+
+    return cls(keys), cls(trad_only), cls(chained)
 
 
 @lru_cache(maxsize=1)
@@ -122,11 +161,26 @@ def fast_translate(text: str) -> str:
     needs only a handful of distinct characters changed (full-width punctuation and digits), and a
     `str.replace` per such character beats a per-character dictionary lookup over the whole text."""
     table, _ = _tables()
-    needed = set(text) & _table_chars()
-    if len(needed) > 40:
-        return text.translate(table)
-    for c in needed:
+    keys, _trad, chained = _char_classes()
+    if chained.search(text) or _ASTRAL.search(text):  # rare: a replacement that is itself replaced
+        needed = set(text) & _table_chars()
+        if len(needed) > 40:
+            return text.translate(table)
+        for c in needed:
+            text = text.replace(c, table[ord(c)])
+        return text
+    # each distinct character to change is found by a regex scan (not set(text), which makes a
+    # string object per character) and replaced everywhere at once; what it becomes is never in
+    # the table, so the scan goes on from where it stopped. Many distinct ones: translate the rest.
+    m = keys.search(text)
+    n = 0
+    while m:
+        n += 1
+        if n > 200:
+            return text.translate(table)
+        c = m.group()
         text = text.replace(c, table[ord(c)])
+        m = keys.search(text, m.start())
     return text
 
 

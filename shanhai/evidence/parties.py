@@ -10,7 +10,6 @@ gives it (到X跟岗学习 → east; 帮扶X, 向X捐赠, 到X开展帮扶 → w
 
 from __future__ import annotations
 
-import bisect
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -20,9 +19,11 @@ from . import lexicon as lx
 
 
 def _suffix_re() -> re.Pattern[str]:
-    """Region suffixes, each behind a negative lookbehind for the characters that make it part of a
-    common word (地区, 城市, 乡村 …): most suffix characters in a text are such words, and rejecting
-    them inside the regex engine is much cheaper than in Python."""
+    """Region suffixes, each followed by a negative lookbehind for the characters that make it part
+    of a common word (地区, 城市, 乡村 …): most suffix characters in a text are such words, and
+    rejecting them inside the regex engine is much cheaper than in Python. The lookbehind comes
+    *after* the suffix (区(?<![地]区), the same test as (?<![地])区) so that every alternative starts
+    with a literal: the engine then skips to the suffix characters instead of trying each position."""
     generic_before: dict[str, set[str]] = {}
     for word in lx.GENERIC_NAME_TAILS:
         for suf in lx.REGION_SUFFIXES:
@@ -31,17 +32,22 @@ def _suffix_re() -> re.Pattern[str]:
     alts = []
     for suf in sorted(lx.REGION_SUFFIXES, key=len, reverse=True):
         chars = "".join(sorted(generic_before.get(suf, ())))
-        alts.append(f"(?<![{re.escape(chars)}]){re.escape(suf)}" if chars else re.escape(suf))
+        esc = re.escape(suf)
+        alts.append(f"{esc}(?<![{re.escape(chars)}]{esc})" if chars else esc)
     return re.compile("|".join(alts))
 
 
 _SUFFIX_RE = _suffix_re()
 _ORG_RE = re.compile("|".join(sorted(lx.ORG_SUFFIXES, key=len, reverse=True)))
 _BOUNDARY_RE = re.compile("|".join(sorted(lx.NAME_BOUNDARY, key=len, reverse=True)))
-_GENERIC_TAIL = tuple(sorted(lx.GENERIC_NAME_TAILS, key=len, reverse=True))
+# name.endswith(tails) with the ~150 generic tails, looked up by the name's last character first
+_GENERIC_TAIL_BY_LAST: dict[str, tuple[str, ...]] = {}
+for _t in sorted(lx.GENERIC_NAME_TAILS, key=len, reverse=True):
+    _GENERIC_TAIL_BY_LAST[_t[-1]] = (*_GENERIC_TAIL_BY_LAST.get(_t[-1], ()), _t)
 _GENERIC_2 = frozenset(t for t in lx.GENERIC_NAME_TAILS if len(t) == 2) - lx.EAST_REGIONS - lx.WEST_REGIONS
 _GROUP_RE = re.compile("(?<!东)" + lx.GROUP_PARTY)
-_CJK_RUN_START = re.compile(r"[^\u4e00-\u9fff]")
+# the last non-CJK character of a span (searched with endpos: \Z is the end of the span)
+_LAST_NON_CJK = re.compile(r"[^\u4e00-\u9fff][\u4e00-\u9fff]*\Z")
 _NOT_AFTER = "级场域"  # 市场, 县级, 县域: the suffix is part of another word
 _ORG_GENERIC = re.compile(r"(?:同类别|同类|各|该|所属|结对|受援|帮扶|贫困|深度贫困村|乡镇|农村|城区|中小|部分|相关|"
                           r"当地|本地|全县|全市|全区|县|市|区|乡|镇|村|的|其|两|多|有关|定点|上级|下级|重点|龙头|爱心|"
@@ -113,22 +119,24 @@ _SCHOOL_ABBR = re.compile(r"[一二三四五六七八九十]+[中小]")
 
 def _gazetteer_tail(stem: str) -> str | None:
     for k in (4, 3, 2):
-        if len(stem) > k and (stem[-k:] in lx.EAST_REGIONS or stem[-k:] in lx.WEST_REGIONS):
+        if len(stem) > k and stem[-k:] in _GAZ:
             return stem[-k:]
     return None
 
 
-def _prev_non_cjk(noncjk: list[int], p: int) -> int:
-    """Position of the last non-CJK character before p (-1 if none): where a name can start."""
-    k = bisect.bisect_left(noncjk, p) - 1
-    return noncjk[k] if k >= 0 else -1
+def _prev_non_cjk(text: str, p: int, reach: int) -> int:
+    """Position of the last non-CJK character in the `reach` characters before p (-1 if none):
+    where a name can start. Callers only compare it with p - reach or nearer, so a character
+    further back counts as none (one short regex search instead of listing every non-CJK one)."""
+    m = _LAST_NON_CJK.search(text, max(0, p - reach), p)
+    return m.start() if m else -1
 
 
-def _regions(text: str, noncjk: list[int]) -> list[Mention]:
+def _regions(text: str) -> list[Mention]:
     found: list[tuple[int, int, str, str, bool]] = []  # start, end, name, suffix, bounded
     last_end = 0
     for m in _SUFFIX_RE.finditer(text):
-        p, q = m.start(), m.end()
+        p, q = m.span()
         suf = m.group()
         nxt = text[q:q + 1]
         if nxt and (nxt in _NOT_AFTER or nxt in _NOT_AFTER_BY.get(suf, "")):
@@ -138,7 +146,7 @@ def _regions(text: str, noncjk: list[int]) -> list[Mention]:
         if text[p - 1:q] in _GENERIC_2:
             continue  # 地区, 乡村, 城市, 乡镇 …: most suffix hits are common words; skip them cheaply
         limit = 10 if suf.startswith("自治") else 4
-        prev_non = _prev_non_cjk(noncjk, p)
+        prev_non = _prev_non_cjk(text, p, 14)
         lo = prev_non + 1 if prev_non >= p - 14 else max(0, p - 14)
         bounded = prev_non >= p - 4
         if last_end > lo:
@@ -164,7 +172,7 @@ def _regions(text: str, noncjk: list[int]) -> list[Mention]:
         if tail:
             stem, bounded = tail, True
         name = stem + suf
-        if name.endswith(_GENERIC_TAIL):
+        if name.endswith(_GENERIC_TAIL_BY_LAST.get(suf[-1], ())):
             continue
         found.append((q - len(name), q, name, suf, bounded))
         last_end = q
@@ -209,7 +217,7 @@ _GENERIC_ORG_SUFFIX = frozenset({"学校", "中小学", "大学", "学院", "医
                                  "工作组", "公司", "集团", "协会", "商会"})
 
 
-def _orgs(text: str, regions: list[Mention], noncjk: list[int]) -> list[Mention]:
+def _orgs(text: str, regions: list[Mention]) -> list[Mention]:
     ends = {r.end: r for r in regions}
     out: list[Mention] = []
     last_end = 0
@@ -217,7 +225,7 @@ def _orgs(text: str, regions: list[Mention], noncjk: list[int]) -> list[Mention]
         p, q = m.start(), m.end()
         if text[q:q + 1] in ("生", "校", "长"):  # 中学生, 大学生, 中小学校长
             continue
-        prev_non = _prev_non_cjk(noncjk, p)
+        prev_non = _prev_non_cjk(text, p, 18)
         lo = max(prev_non + 1 if prev_non >= p - 18 else max(0, p - 18), last_end)
         chain = None
         for pos in range(p, lo - 1, -1):  # the nearest region name ending inside the window
@@ -243,10 +251,9 @@ def _orgs(text: str, regions: list[Mention], noncjk: list[int]) -> list[Mention]
 
 def find_mentions(text: str) -> list[Mention]:
     """All party mentions in the compact view, sides resolved (see the module docstring)."""
-    noncjk = [m.start() for m in _CJK_RUN_START.finditer(text)]
-    regions = _regions(text, noncjk)
+    regions = _regions(text)
     r_names = {p_ for r in regions for p_ in r.parts}
-    orgs = _orgs(text, regions, noncjk)
+    orgs = _orgs(text, regions)
     mentions: list[Mention] = list(orgs)
     covered = bytearray(len(text) + 1)
 
