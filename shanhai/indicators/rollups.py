@@ -63,14 +63,17 @@ def catalogue_clear() -> None:
 
 # --- computing one pairing's values from its records -------------------------------------------------
 def compute(*, pairing_ids: Sequence[int] | None = None, id_range: tuple[int, int] | None = None,
-            years: Iterable[int] | None = None) -> dict[Key, int]:
+            years: Iterable[int] | None = None, codes: Iterable[str] | None = None) -> dict[Key, int]:
     """PairingValue rows as a dict, straight from the records (no roll-up table is read)."""
     cat = catalogue()
     years = None if years is None else sorted(set(years))
     out: dict[Key, int] = defaultdict(int)
     latest: dict[Key, int] = {}
     chunks = [None] if pairing_ids is None else [pairing_ids[i:i + CHUNK] for i in range(0, len(pairing_ids), CHUNK)]
+    wanted = None if codes is None else set(codes)
     for code, rule in RULES.items():
+        if wanted is not None and code not in wanted:
+            continue
         ind = cat.ids.get(code)
         if ind is None:
             continue
@@ -234,7 +237,7 @@ def rollups_active() -> bool:
     return not getattr(_deferred, "paused", False)
 
 
-def rollups_touch(pairing_id: int | None, year: int | None) -> None:
+def rollups_touch(pairing_id: int | None, year: int | None, codes: Sequence[str] | None = None) -> None:
     """A record of `pairing_id` dated `year` (None: any year) changed: refresh now, or at the end of a deferral."""
     if pairing_id is None or getattr(_deferred, "paused", False):
         return
@@ -242,12 +245,14 @@ def rollups_touch(pairing_id: int | None, year: int | None) -> None:
     if pending is not None:
         pending[pairing_id].add(year)
     else:
-        rollups_refresh_for([pairing_id], None if year is None else [year])
+        rollups_refresh_for([pairing_id], None if year is None else [year], codes=codes)
 
 
 @transaction.atomic
-def rollups_refresh_for(pairing_ids: Iterable[int], years: Iterable[int] | None = None) -> int:
-    """Recompute these pairings' values (all years, or only `years`) and carry the change upward.
+def rollups_refresh_for(pairing_ids: Iterable[int], years: Iterable[int] | None = None, *,
+                        codes: Sequence[str] | None = None) -> int:
+    """Recompute these pairings' values (all years, or only `years`; all indicators, or only `codes`)
+    and carry the change upward.
 
     Importers call this after a bulk write (bulk_create/update send no signals). Returns the number
     of changed PairingValue keys.
@@ -259,12 +264,15 @@ def rollups_refresh_for(pairing_ids: Iterable[int], years: Iterable[int] | None 
     _lock_pairings(ids)
     where = places(ids)
     ids = [i for i in ids if i in where]
-    new = compute(pairing_ids=ids, years=years)
+    new = compute(pairing_ids=ids, years=years, codes=codes)
+    indicator_ids = None if codes is None else [catalogue().ids[c] for c in codes if c in catalogue().ids]
     old: dict[Key, int] = {}
     for i in range(0, len(ids), CHUNK):
         qs = PairingValue.objects.filter(pairing_id__in=ids[i:i + CHUNK])
         if years is not None:
             qs = qs.filter(year__in=years)
+        if indicator_ids is not None:
+            qs = qs.filter(indicator_id__in=indicator_ids)
         old.update({(p, ind, y, per): v for p, ind, y, per, v in
                     qs.values_list("pairing_id", "indicator_id", "year", "period", "value")})
     deltas = {k: new.get(k, 0) - old.get(k, 0) for k in new.keys() | old.keys()}

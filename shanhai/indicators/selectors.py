@@ -739,7 +739,8 @@ def pairing_profile(user: UserLike, pairing_id: int) -> PairingProfile:
     funds = FundAllocation.objects.filter(pairing_id__in=ids, project__isnull=False).values("project_id").annotate(
         a=Sum("allocated"), d=Sum("disbursed")).values_list("project_id", "a", "d")
     money = {pid: (a or 0, d or 0) for pid, a, d in funds}
-    projects = Project.objects.filter(pairing_id__in=ids).order_by("-start_date", "name")[:500]
+    projects = Project.objects.filter(pairing_id__in=ids).order_by("-start_date", "name").values_list(
+        "id", "name", "kind", "sector", "status", "budget")[:500]
     return PairingProfile(
         id=p.pk, label=str(p), programme=p.programme.name, programme_id=p.programme_id, kind=p.kind,
         kind_label=str(kinds.get(p.kind, p.kind)), east=_side(p, "east"), west=_side(p, "west"), parent_id=p.parent_id,
@@ -752,7 +753,7 @@ def pairing_profile(user: UserLike, pairing_id: int) -> PairingProfile:
                                      labels["direction"].get(d.direction, d.direction), d.post,
                                      d.host.name if d.host else "", d.actual_start or d.planned_start,
                                      d.actual_end or d.planned_end) for d in on_post[:500]],
-        projects=[ProjectMoney(pr.pk, pr.name, labels["kind"].get(pr.kind, pr.kind), domains.get(pr.sector, pr.sector),
-                               labels["status"].get(pr.status, pr.status), pr.budget, *money.get(pr.pk, (0, 0)))
-                  for pr in projects],
+        projects=[ProjectMoney(pid, name, labels["kind"].get(kind, kind), domains.get(sector, sector),
+                               labels["status"].get(status, status), budget, *money.get(pid, (0, 0)))
+                  for pid, name, kind, sector, status, budget in projects],
     )

@@ -45,13 +45,14 @@ def _record_post_save(sender: type[Model], instance: Model, raw: bool = False, *
     rules = rules_by_model()[sender]
     new = (getattr(instance, rules[0].pairing_id_field), _year_of(rules, instance))
     old = getattr(instance, "_rollup_old", None)
+    codes = [r.code for r in rules]  # only this model's indicators can have changed
     for pid, year in {new, old} - {None}:
-        rollups_touch(pid, year)
+        rollups_touch(pid, year, codes)
 
 
 def _record_post_delete(sender: type[Model], instance: Model, **_: Any) -> None:
     rules = rules_by_model()[sender]
-    rollups_touch(getattr(instance, rules[0].pairing_id_field), _year_of(rules, instance))
+    rollups_touch(getattr(instance, rules[0].pairing_id_field), _year_of(rules, instance), [r.code for r in rules])
 
 
 def _pairing_pre_save(sender: type[Model], instance: Pairing, raw: bool = False, **_: Any) -> None:
