@@ -19,12 +19,15 @@ year (fund allocations, investments, sales without a month) count in the year bu
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import OuterRef, Q, QuerySet, Subquery, Sum
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
@@ -44,8 +47,8 @@ from shanhai.indicators.models import (
 from shanhai.indicators.rollups import catalogue
 from shanhai.indicators.rules import RULES
 from shanhai.indicators.services import completion, stated_rate_mismatch
-from shanhai.network.models import Pairing, PairingKind, PairingStatus
-from shanhai.people.models import Direction, Dispatch, DispatchCategory
+from shanhai.network.models import Organisation, Pairing, PairingKind, PairingStatus
+from shanhai.people.models import Direction, Dispatch, DispatchCategory, Person
 from shanhai.projects.models import FundAllocation, Project, ProjectKind, ProjectStatus
 from shanhai.regions.lookup import get_index
 from shanhai.regions.models import Region
@@ -205,6 +208,47 @@ LEVELS = ("province", "prefecture", "county")
 TOP_KINDS = ("province", "prefecture", "county")
 
 
+# --- one page build ------------------------------------------------------------------------------------
+T = TypeVar("T")
+_reads: ContextVar[dict[Any, Any] | None] = ContextVar("shanhai_page_reads", default=None)
+
+
+@contextmanager
+def page_reads() -> Iterator[None]:
+    """Within one page build, read each scope lookup once.
+
+    A page asks several selectors about the same scope (table, ranking, trend, default year): the
+    user's scope rows, a visible pairing and the split of a partly visible scope are then read on
+    the first ask and reused. Outside this block every call reads afresh.
+    """
+    token = _reads.set({})
+    try:
+        yield
+    finally:
+        _reads.reset(token)
+
+
+def _once(key: tuple[Any, ...], read: Callable[[], T]) -> T:
+    memo = _reads.get()
+    if memo is None:
+        return read()
+    if key not in memo:
+        memo[key] = read()
+    return memo[key]
+
+
+def _who(user: UserLike) -> tuple[Any, bool]:
+    return (user.pk, bool(user.is_superuser))
+
+
+def _scope_paths(user: UserLike) -> list[tuple[str | None, str | None]]:
+    """(region path, pairing path) of each of the user's scopes."""
+    if not user.is_authenticated:
+        return []
+    return _once(("scopes", *_who(user)), lambda: list(
+        Scope.objects.filter(user=user).values_list("region__path", "pairing__path")))
+
+
 # --- scope ----------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class _Where:
@@ -233,23 +277,45 @@ def _within_scope(user: UserLike, region: Region | None) -> bool:
         return True
     if region is None or not user.is_authenticated:
         return False
-    scopes = Scope.objects.filter(user=user, region__isnull=False).values_list("region__path", flat=True)
-    return any(region.path.startswith(path) for path in scopes)
+    return any(path and region.path.startswith(path) for path, _p in _scope_paths(user))
+
+
+_SEEN = "_shanhai_visible_to"  # set on a Pairing resolved through `visible` for a user
 
 
 def _pairing_visible(user: UserLike, pairing_id: int) -> Pairing:
-    pairing = visible(user, Pairing.objects.filter(pk=pairing_id)).select_related(
-        "programme", "east_region", "west_region", "east_org", "west_org").first()
+    def read() -> Pairing | None:
+        return visible(user, Pairing.objects.filter(pk=pairing_id)).select_related(
+            "programme", "east_region", "west_region", "east_org", "west_org").first()
+
+    pairing = _once(("pairing", *_who(user), int(pairing_id)), read)
     if pairing is None:
         raise ShanhaiError("结对关系不存在，或不在您的数据范围内。", field="pairing", code="not_found")
+    setattr(pairing, _SEEN, _who(user))
     return pairing
 
 
-def _where(user: UserLike, *, pairing: int | None, region: str | None, side: str, programme: int | None) -> _Where:
+def visible_pairing(user: UserLike, pairing_id: int) -> Pairing:
+    """The pairing if `user` may see it (ShanhaiError "not_found" otherwise), to pass to the other
+    selectors (`pairing=`) so that one page checks its visibility once."""
+    return _pairing_visible(user, pairing_id)
+
+
+def _resolve(user: UserLike, pairing: int | Pairing) -> Pairing:
+    """A pairing id, or a Pairing `visible_pairing` resolved for this same user, as a visible Pairing."""
+    if isinstance(pairing, Pairing):
+        if getattr(pairing, _SEEN, None) == _who(user):
+            return pairing
+        pairing = pairing.pk
+    return _pairing_visible(user, pairing)
+
+
+def _where(user: UserLike, *, pairing: int | Pairing | None, region: str | None, side: str,
+           programme: int | None) -> _Where:
     _check_side(side)
     if pairing is not None:
         # Visibility is closed under sub-pairings, so a visible pairing's subtree is wholly visible.
-        return _Where(_pairing_visible(user, pairing), None, side, programme, True)
+        return _Where(_resolve(user, pairing), None, side, programme, True)
     reg = _region(region) if region else None
     return _Where(None, reg, side, programme, _within_scope(user, reg))
 
@@ -300,9 +366,9 @@ def _computed(user: UserLike, w: _Where, years: list[int], periods: list[int],
     if w.pairing is not None:
         if w.programme is not None and w.pairing.programme_id != w.programme:
             return {}
-        own = PairingValue.objects.filter(pairing_id=w.pairing.pk, **filters).values_list(*cols, "value")
-        below = TreeValue.objects.filter(pairing_id=w.pairing.pk, **filters).values_list(*cols, "value")
-        return _combine([*own, *below], cat.last)
+        own = PairingValue.objects.filter(pairing_id=w.pairing.pk, **filters).order_by().values_list(*cols, "value")
+        below = TreeValue.objects.filter(pairing_id=w.pairing.pk, **filters).order_by().values_list(*cols, "value")
+        return _combine(own.union(below, all=True), cat.last)
     if w.fast:
         qs = RegionValue.objects.filter(node=w.region.pk if w.region else 0,
                                         side=w.side if w.region else "all", **filters)
@@ -356,7 +422,7 @@ def _visible_top(user: UserLike, qs: QuerySet[Pairing]) -> QuerySet[Pairing]:
     qs = visible(user, qs)
     if user.is_superuser or not user.is_authenticated:
         return qs
-    return qs.filter(_narrow(list(Scope.objects.filter(user=user).values_list("region__path", "pairing__path"))))
+    return qs.filter(_narrow(_scope_paths(user)))
 
 
 def _pieces(user: UserLike, w: _Where) -> tuple[list[Region], list[int]]:
@@ -368,7 +434,12 @@ def _pieces(user: UserLike, w: _Where) -> tuple[list[Region], list[int]]:
     """
     if not user.is_authenticated:
         return [], []
-    scopes = list(Scope.objects.filter(user=user).values_list("region__path", "pairing__path"))
+    key = ("pieces", *_who(user), w.region.pk if w.region else None, w.side, w.programme)
+    return _once(key, lambda: _read_pieces(user, w))
+
+
+def _read_pieces(user: UserLike, w: _Where) -> tuple[list[Region], list[int]]:
+    scopes = _scope_paths(user)
     paths = sorted({r for r, _p in scopes if r})
     inside = [p for p in paths if w.region is None or p.startswith(w.region.path)]
     outer = [p for p in inside if not any(p != q and p.startswith(q) for q in inside)]
@@ -411,7 +482,7 @@ def _targets(user: UserLike, w: _Where, year: int) -> dict[int, Decimal]:
     if scope is None:
         return {}
     qs = visible(user, Target.objects.filter(year=year, **scope))
-    return dict(qs.values_list("indicator_id", "value"))
+    return dict(qs.order_by().values_list("indicator_id", "value"))
 
 
 def _num(value: Decimal | int | None) -> Number | None:
@@ -437,12 +508,12 @@ def _cumulative(r: ReportedValue) -> bool:
 
 # --- the table ---------------------------------------------------------------------------------------------------
 def indicator_table(
-    user: UserLike, *, pairing: int | None = None, region: str | None = None, side: str = "west",
+    user: UserLike, *, pairing: int | Pairing | None = None, region: str | None = None, side: str = "west",
     programme: int | None = None, year: int, quarter: int | None = None, month: int | None = None,
 ) -> list[IndicatorRow]:
     """Every catalogue indicator for one scope and period, in catalogue order.
 
-    Scope: `pairing` (id; with its sub-pairings), else `region` (6-digit code) on `side`, else the
+    Scope: `pairing` (id, or the Pairing `visible_pairing` gave; with its sub-pairings), else `region` (6-digit code) on `side`, else the
     whole country (what the user may see of it). `programme` narrows to one programme's pairings.
     Raises ShanhaiError (code "not_found") for an unknown or invisible pairing/region.
     The query count does not grow with the data (roll-ups only).
@@ -491,15 +562,63 @@ def indicator_table(
     return rows
 
 
-def _indicator(code: str) -> Indicator:
-    ind = Indicator.objects.filter(code=code).first()
-    if ind is None:
+@dataclass(frozen=True)
+class _Ind:
+    pk: int
+    code: str
+    agg: str
+
+
+def _indicator(code: str) -> _Ind:
+    """An indicator's id and aggregation, from the catalogue held in memory."""
+    cat = catalogue()
+    pk = cat.ids.get(code)
+    if pk is None:
         raise ShanhaiError(f"「指标」“{code}”不在指标目录中。", field="code", code="not_found")
-    return ind
+    return _Ind(pk, code, Agg.LAST if pk in cat.last else Agg.SUM)
+
+
+def years_with_data(
+    user: UserLike, *, pairing: int | Pairing | None = None, region: str | None = None, side: str = "west",
+    programme: int | None = None,
+) -> list[int]:
+    """The years (ascending) in which the scope has a non-zero computed value of any indicator.
+
+    Same scope rules as `indicator_table`; read from the roll-ups (year totals), one query for a
+    pairing or a wholly visible region, two for a partly visible one.
+    """
+    w = _where(user, pairing=pairing, region=region, side=side, programme=programme)
+    base: dict[str, Any] = {"period": 0}
+    years: set[int] = set()
+    if w.pairing is not None:
+        if w.programme is not None and w.pairing.programme_id != w.programme:
+            return []
+        own = PairingValue.objects.filter(pairing_id=w.pairing.pk, **base).exclude(value=0)
+        below = TreeValue.objects.filter(pairing_id=w.pairing.pk, **base).exclude(value=0)
+        years.update(own.order_by().values_list("year", flat=True).distinct().union(
+            below.order_by().values_list("year", flat=True).distinct()))
+        return sorted(years)
+    if w.fast:
+        qs = RegionValue.objects.filter(node=w.region.pk if w.region else 0,
+                                        side=w.side if w.region else "all", **base).exclude(value=0)
+        if w.programme is not None:
+            qs = qs.filter(programme_id=w.programme)
+        return sorted(qs.order_by().values_list("year", flat=True).distinct())
+    pieces, rest = _pieces(user, w)
+    if pieces:
+        qs = RegionValue.objects.filter(node__in=[r.pk for r in pieces], side=w.side, **base).exclude(value=0)
+        if w.programme is not None:
+            qs = qs.filter(programme_id=w.programme)
+        years.update(qs.order_by().values_list("year", flat=True).distinct())
+    for i in range(0, len(rest), 2000):
+        qs = PairingValue.objects.filter(pairing_id__in=rest[i:i + 2000], **base).exclude(value=0)
+        years.update(qs.order_by().values_list("year", flat=True).distinct())
+    return sorted(years)
 
 
 def trend(
-    user: UserLike, *, code: str, years: list[int] | range, pairing: int | None = None, region: str | None = None,
+    user: UserLike, *, code: str, years: list[int] | range, pairing: int | Pairing | None = None,
+    region: str | None = None,
     side: str = "west", programme: int | None = None,
 ) -> list[tuple[int, Number | None]]:
     """(year, computed value) for each year, for the same scope rules as `indicator_table`."""
@@ -665,7 +784,8 @@ def region_summary(user: UserLike, *, code: str, side: str = "west", year: int) 
     _check_side(side)
     region = _region(code)
     index = get_index()
-    headline = list(Indicator.objects.filter(code__in=HEADLINE).values_list("code", "id"))
+    ids_by_code = catalogue().ids
+    headline = [(c, ids_by_code[c]) for c in HEADLINE if c in ids_by_code]
     ids = [i for _c, i in headline]
     children = sorted((r for r in index.by_id.values() if r.parent_id == region.pk), key=lambda r: r.code)
     values = _values_by_region(user, indicator_ids=ids, year=year, side=side, programme=None, within=region,
@@ -710,15 +830,48 @@ def _label(org: str | None, place: str, region: str) -> str:
     return org or place or region  # as Pairing.east_label / west_label
 
 
-def pairing_profile(user: UserLike, pairing_id: int) -> PairingProfile:
-    """Everything a pairing page shows besides indicators; ShanhaiError("not_found") if not visible."""
-    p = _pairing_visible(user, pairing_id)
+def _dispatch_labels() -> dict[str, dict[str, str]]:
+    return {"category": {k: str(v) for k, v in DispatchCategory.choices},
+            "direction": {k: str(v) for k, v in Direction.choices}}
+
+
+def _on_post(pairing_filter: Q, on: dt.date, labels: dict[str, dict[str, str]]) -> list[PersonOnPost]:
+    """People whose dispatch (actual dates, else planned ones) covers the day `on`: one query."""
+    rows = Dispatch.objects.filter(pairing_filter).filter(
+        Q(actual_start__lte=on) | Q(actual_start__isnull=True, planned_start__lte=on)).filter(
+        Q(actual_end__gte=on) | Q(actual_end__isnull=True, planned_end__gte=on)
+        | Q(actual_end__isnull=True, planned_end__isnull=True)).order_by("planned_start", "id").annotate(
+        # Names looked up per row found (an index probe each) rather than joined: PostgreSQL, expecting
+        # thousands of dispatches, would otherwise hash-join the whole people table for a few dozen rows.
+        person_name=Subquery(Person.objects.filter(pk=OuterRef("person_id")).order_by().values("name")[:1]),
+        host_name=Subquery(Organisation.objects.filter(pk=OuterRef("host_id")).order_by().values("name")[:1]),
+    ).values_list("person_name", "category", "direction", "post", "host_name", "actual_start", "planned_start",
+                  "actual_end", "planned_end")[:500]
+    return [PersonOnPost(name, labels["category"].get(cat, cat), labels["direction"].get(dr, dr), post, host or "",
+                         a_start or p_start, a_end or p_end)
+            for name, cat, dr, post, host, a_start, p_start, a_end, p_end in rows]
+
+
+def people_on_post(user: UserLike, pairing: int | Pairing, *, on: dt.date | None = None) -> list[PersonOnPost]:
+    """The people on post in the pairing and its sub-pairings on the day `on` (today by default)."""
+    p = _resolve(user, pairing)
+    return _on_post(Q(pairing_id=p.pk) | Q(pairing__in=Pairing.objects.filter(_subtree(p.path)).values("id")),
+                    on or timezone.localdate(), _dispatch_labels())
+
+
+def pairing_profile(user: UserLike, pairing: int | Pairing, *, on: dt.date | None = None) -> PairingProfile:
+    """Everything a pairing page shows besides indicators; ShanhaiError("not_found") if not visible.
+
+    `pairing`: an id, or the Pairing `visible_pairing` gave. `on`: the day whose people on post are
+    listed (today by default; a page showing a past year passes that year's last day).
+    """
+    p = _resolve(user, pairing)
     # Labels resolved once (get_FOO_display re-hashes the choices on every call).
     domains = {k: str(v) for k, v in Domain.choices}
     kinds = {k: str(v) for k, v in PairingKind.choices}
     statuses = {k: str(v) for k, v in PairingStatus.choices}
     labels = {"kind": {k: str(v) for k, v in ProjectKind.choices}, "status": {k: str(v) for k, v in ProjectStatus.choices},
-              "category": {k: str(v) for k, v in DispatchCategory.choices}, "direction": {k: str(v) for k, v in Direction.choices}}
+              **_dispatch_labels()}
     subs = list(Pairing.objects.filter(_subtree(p.path)).exclude(pk=p.pk).order_by("path").values_list(
         "id", "parent_id", "kind", "status", "path", "east_org__name", "east_place", "east_region__name",
         "west_org__name", "west_place", "west_region__name"))
@@ -731,11 +884,6 @@ def pairing_profile(user: UserLike, pairing_id: int) -> PairingProfile:
         nodes[sid] = node
         (nodes[parent_id].children if parent_id in nodes else roots).append(node)
     ids = [p.pk, *(s[0] for s in subs)]
-    today = timezone.localdate()
-    on_post = Dispatch.objects.filter(pairing_id__in=ids).filter(
-        Q(actual_start__lte=today) | Q(actual_start__isnull=True, planned_start__lte=today)).filter(
-        Q(actual_end__gte=today) | Q(actual_end__isnull=True, planned_end__gte=today)
-        | Q(actual_end__isnull=True, planned_end__isnull=True)).select_related("person", "host").order_by("planned_start")
     funds = FundAllocation.objects.filter(pairing_id__in=ids, project__isnull=False).values("project_id").annotate(
         a=Sum("allocated"), d=Sum("disbursed")).values_list("project_id", "a", "d")
     money = {pid: (a or 0, d or 0) for pid, a, d in funds}
@@ -746,13 +894,10 @@ def pairing_profile(user: UserLike, pairing_id: int) -> PairingProfile:
         kind_label=str(kinds.get(p.kind, p.kind)), east=_side(p, "east"), west=_side(p, "west"), parent_id=p.parent_id,
         start_date=p.start_date, end_date=p.end_date, status=p.status, status_label=str(statuses.get(p.status, p.status)),
         domains=[str(domains.get(d, d)) for d in p.domains or []],
-        agreements=[{"title": a.title, "signed_on": a.signed_on, "domains": [str(domains.get(d, d)) for d in a.domains or []]}
-                    for a in p.agreements.all()],
+        agreements=[{"title": title, "signed_on": signed_on, "domains": [str(domains.get(d, d)) for d in ds or []]}
+                    for title, signed_on, ds in p.agreements.values_list("title", "signed_on", "domains")],
         sub_pairings=roots,
-        people_on_post=[PersonOnPost(d.person.name, labels["category"].get(d.category, d.category),
-                                     labels["direction"].get(d.direction, d.direction), d.post,
-                                     d.host.name if d.host else "", d.actual_start or d.planned_start,
-                                     d.actual_end or d.planned_end) for d in on_post[:500]],
+        people_on_post=_on_post(Q(pairing_id__in=ids), on or timezone.localdate(), labels),
         projects=[ProjectMoney(pid, name, labels["kind"].get(kind, kind), domains.get(sector, sector),
                                labels["status"].get(status, status), budget, *money.get(pid, (0, 0)))
                   for pid, name, kind, sector, status, budget in projects],

@@ -9,6 +9,7 @@ reference data a page needs to label things (regions from the in-memory region i
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -124,11 +125,20 @@ class Trends:
         return self._series[key]
 
     def default_year(self, **scope: Any) -> int:
-        """The latest year in which the scope has a computed value, else the latest offered year."""
+        """The latest offered year in which the scope has data (any computed indicator), else the
+        latest offered year."""
         if not self.years:
             return timezone.localdate().year
-        with_data = [year for year, value in self.points(DEFAULT_CODE, **scope) if value]
+        offered = set(self.years)
+        with_data = [year for year in selectors.years_with_data(self.user, **scope) if year in offered]
         return max(with_data) if with_data else max(self.years)
+
+
+def on_post_day(year: int) -> dt.date:
+    """The day whose people on post a page for `year` lists: today in the current year, else the
+    year's last day."""
+    today = timezone.localdate()
+    return today if year == today.year else dt.date(year, 12, 31)
 
 
 def programme_choices() -> list[tuple[int, str]]:
@@ -556,11 +566,12 @@ def _flatten(tree: list[dict[str, Any]], depth: int = 1) -> Iterable[dict[str, A
 
 def pairing_page(user: UserLike, pairing_id: int, params: PageParams) -> PairingPage:
     """One pairing: its profile, sub-pairings, people on post, projects, and every indicator."""
-    profile = selectors.pairing_profile(user, pairing_id)
+    pairing = selectors.visible_pairing(user, pairing_id)  # checked once, passed to every read below
     years = year_choices()
     trends = Trends(user, years)
-    year = params.year or trends.default_year(pairing=pairing_id)
-    rows = selectors.indicator_table(user, pairing=pairing_id, year=year)
+    year = params.year or trends.default_year(pairing=pairing)
+    profile = selectors.pairing_profile(user, pairing, on=on_post_day(year))
+    rows = selectors.indicator_table(user, pairing=pairing, year=year)
     metric = params.code or DEFAULT_CODE
     meta = _code_meta(rows, metric)
     links = Links.make()
@@ -602,5 +613,5 @@ def pairing_page(user: UserLike, pairing_id: int, params: PageParams) -> Pairing
          "domains": "、".join(str(d) for d in a.get("domains", []))} for a in profile.agreements],
         filename=agreements_title)
 
-    page.tables["trend"], page.charts["trend"] = _trend_parts(trends, meta, year, label, pairing=pairing_id)
+    page.tables["trend"], page.charts["trend"] = _trend_parts(trends, meta, year, label, pairing=pairing)
     return page

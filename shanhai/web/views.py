@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from shanhai.core.errors import ShanhaiError
+from shanhai.indicators.selectors import page_reads
 from shanhai.web import pages
 from shanhai.web.params import PageParams, parse_params
 from shanhai.web.tables import table_export
@@ -24,7 +25,8 @@ def page_view(view: View) -> View:
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         try:
-            return view(request, *args, **kwargs)
+            with page_reads():  # one page build: each scope lookup is read once
+                return view(request, *args, **kwargs)
         except ShanhaiError as error:
             status = 404 if error.code == "not_found" else 400
             if request.path.endswith("/data/"):

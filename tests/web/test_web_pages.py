@@ -325,11 +325,38 @@ def test_each_number_links_to_the_records_target_or_source_behind_it(client, wor
     assert "1000000" in client.get(target).content.decode().replace(",", "").replace(".00", "")
 
 
-def test_picking_the_default_year_costs_no_extra_query(client, world) -> None:
+def test_picking_the_default_year_costs_one_query(client, world) -> None:
+    # The years with data are read once (`years_with_data`), whatever the data.
     client.force_login(world["admin"])
     for url in ("/", "/regions/520000/", f"/pairings/{world['ziyun'].id}/"):
         with CaptureQueriesContext(connection) as given:
             client.get(url, {"year": YEAR})
         with CaptureQueriesContext(connection) as picked:
             assert client.get(url).context["page"].year == YEAR
-        assert len(picked) == len(given), url
+        assert len(picked) == len(given) + 1, url
+
+
+def test_default_year_is_the_latest_with_any_data(client, world) -> None:
+    # Only people sent in a later year, no money: still the year the page opens on.
+    DispatchFactory(pairing=world["ziyun"], planned_start=dt.date(YEAR + 1, 3, 1),
+                    planned_end=dt.date(YEAR + 2, 3, 1))
+    client.force_login(world["admin"])
+    for url in ("/", "/regions/520000/", f"/pairings/{world['ziyun'].id}/"):
+        assert client.get(url).context["page"].year == YEAR + 1, url
+    # Another pairing opens on its own latest year (水城 has money in YEAR and the year before only).
+    assert client.get(f"/pairings/{world['shuicheng'].id}/").context["page"].year == YEAR
+
+
+def test_pairing_page_lists_the_people_on_post_at_the_end_of_the_year(client, world) -> None:
+    ziyun = world["ziyun"]
+    DispatchFactory(pairing=world["school"], person=PersonFactory(name="王支教"), post="支教教师",
+                    planned_start=dt.date(YEAR - 1, 9, 1), planned_end=dt.date(YEAR, 7, 15))
+    client.force_login(world["admin"])
+
+    def people(year: int) -> list[str]:
+        page = client.get(f"/pairings/{ziyun.id}/", {"year": year}).context["page"]
+        return [row["name"] for row in page.tables["people"].rows]
+
+    assert people(YEAR - 1) == ["王支教"]  # on post on 31 December of that year, in the school pair below
+    assert people(YEAR) == ["李挂职"]  # 王支教 left in July
+    assert people(dt.date.today().year) == ["李挂职"]  # the current year: on post today
