@@ -134,6 +134,7 @@ _FOOTER_WORDS = ("填表人", "填报人", "审核人", "制表人", "负责人"
 
 
 _FIRST_CHARS = frozenset(w[0] for w in _TOTAL_WORDS + _FOOTER_WORDS)
+_SPECIAL = _FIRST_CHARS | frozenset(" \t\r\n\u3000\xa0")
 
 
 def _clean_text(value: Any) -> str:
@@ -243,47 +244,81 @@ class RowReader:
         self.spec = spec
         self.result = result
 
+    def plan(self, source: Source) -> list[tuple[int, Col, Callable[[Any], Any]]]:
+        """(file column, spec column, parser) for each column the sheet has."""
+        header = source.header
+        return [(i, c, make_parser(c, header.scales.get(c.name, 1))) for i, c in sorted(header.columns.items())]
+
+    def skip(self, source: Source, number: int, raw: list[Any]) -> bool:
+        """True for blank, total, footer and repeated header rows (counted and noted)."""
+        kind = classify_row(raw, source.header.header_texts)
+        if kind == "data":
+            return False
+        self.result.skipped += 1
+        if kind in ("total", "footer") and len(self.result.notes) < 50:
+            what = "合计行" if kind == "total" else "表尾说明"
+            self.result.notes.append(f"工作表“{source.name}”第{number}行是{what}，已跳过。")
+        return True
+
+    def parse(self, source: Source, plan: list[tuple[int, Col, Callable[[Any], Any]]], number: int,
+              raw: list[Any]) -> RowValues:
+        """The row's cells parsed; cell errors are in `.errors`."""
+        values: dict[str, Any] = {}
+        errors: list[tuple[str, str]] = []
+        width = len(raw)
+        for i, c, parse in plan:
+            value = raw[i] if i < width else None
+            if value is None or value == "" or (value.__class__ is str and value.isspace()):
+                if c.required and not c.required_unless:
+                    errors.append((c.name, f"「{c.base_header}」为必填项。"))
+                values[c.name] = c.blank_value
+                continue
+            if value is NO_VALUE:
+                errors.append((c.name, "该单元格是公式，但文件中没有计算结果；请在 Excel 中打开、重新计算并保存后再导入。"))
+                continue
+            if value.__class__ is str and value.strip() in EXCEL_ERRORS:
+                errors.append((c.name, f"公式结果为错误值{value.strip()}。"))
+                continue
+            try:
+                values[c.name] = parse(value)
+            except p.CellError as e:
+                errors.append((c.name, e.reason))
+        rv = RowValues(values, (self.result.filename, source.name, number))
+        rv.errors = errors
+        return rv
+
     def rows(self, sources: list[Source]) -> Iterator[tuple[Source, int, list[Any], RowValues]]:
-        result = self.result
         for source in sources:
-            header = source.header
-            plan = [
-                (i, c, make_parser(c, header.scales.get(c.name, 1)))
-                for i, c in sorted(header.columns.items())
-            ]
-            header_texts = header.header_texts
+            plan = self.plan(source)
             for number, raw in source.rows:
-                kind = classify_row(raw, header_texts)
-                if kind != "data":
-                    result.skipped += 1
-                    if kind in ("total", "footer") and len(result.notes) < 50:
-                        what = "合计行" if kind == "total" else "表尾说明"
-                        result.notes.append(f"工作表“{source.name}”第{number}行是{what}，已跳过。")
+                if self.skip(source, number, raw):
                     continue
-                result.rows += 1
-                values: dict[str, Any] = {}
-                errors: list[tuple[str, str]] = []
-                width = len(raw)
-                for i, c, parse in plan:
-                    value = raw[i] if i < width else None
-                    if value is None or value == "" or (value.__class__ is str and value.isspace()):
-                        if c.required and not c.required_unless:
-                            errors.append((c.name, f"「{c.base_header}」为必填项。"))
-                        values[c.name] = c.blank_value
-                        continue
-                    if value is NO_VALUE:
-                        errors.append((c.name, "该单元格是公式，但文件中没有计算结果；请在 Excel 中打开、重新计算并保存后再导入。"))
-                        continue
-                    if value.__class__ is str and value.strip() in EXCEL_ERRORS:
-                        errors.append((c.name, f"公式结果为错误值{value.strip()}。"))
-                        continue
-                    try:
-                        values[c.name] = parse(value)
-                    except p.CellError as e:
-                        errors.append((c.name, e.reason))
-                rv = RowValues(values, (result.filename, source.name, number))
-                rv.errors = errors
-                yield source, number, raw, rv
+                self.result.rows += 1
+                yield source, number, raw, self.parse(source, plan, number, raw)
+
+    def batches(self, sources: list[Source], size: int) -> Iterator[tuple[Source, list[tuple[int, list[Any]]]]]:
+        """The data rows in batches (skipped rows already counted), for column-wise checking."""
+        for source in sources:
+            header0 = source.header.header_texts[0].strip() if source.header.header_texts else None
+            batch: list[tuple[int, list[Any]]] = []
+            for number, raw in source.rows:
+                # The common data row: its first three cells are plain text starting with no total/footer
+                # word or space, and it does not repeat the header. Anything else is fully classified.
+                try:
+                    a, b, c = raw[0], raw[1], raw[2]
+                    plain = bool(a and b and c and a[0] not in _SPECIAL and b[0] not in _SPECIAL
+                                 and c[0] not in _SPECIAL and a != header0)
+                except (IndexError, TypeError, KeyError):  # short rows, numbers, dates
+                    plain = False
+                if not plain and self.skip(source, number, raw):
+                    continue
+                self.result.rows += 1
+                batch.append((number, raw))
+                if len(batch) >= size:
+                    yield source, batch
+                    batch = []
+            if batch:
+                yield source, batch
 
     def report(self, source: Source, number: int, raw: list[Any], errors: list[tuple[str, str]]) -> None:
         self.result.bad_rows += 1

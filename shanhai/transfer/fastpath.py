@@ -12,10 +12,11 @@ is a handful of SQL statements over the whole file, so memory stays flat however
    a key matching several existing records is refused;
 3. changed rows: a NULL-safe comparison of the columns the file carries;
 4. writes: INSERT … SELECT for new rows, UPDATE … FROM for changed ones;
-5. history: one `+` row per created record and one `~` row per updated record in the
-   simple-history table, with the importing user, the time and "导入：<file>" as the reason —
-   written with INSERT … SELECT as well, so a million-row import keeps the same history a form
-   edit would, at set-based speed.
+5. history: created records are recorded as one `ImportBatch` (the id range, user, time and
+   file) instead of a million `+` rows, which would double the write; updated records get a `~`
+   row in the simple-history table (user, time, "导入：<file>"), preceded — for a record that has
+   no history yet — by a `+` row with its original values dated and attributed from its batch, so
+   every record's history still shows what changed. All of it is INSERT … SELECT.
 
 On PostgreSQL the target table is locked against other writers (SHARE ROW EXCLUSIVE; readers are
 not blocked) for the import, so matching and "ids above the old maximum are ours" stay true.
@@ -25,6 +26,8 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from operator import itemgetter
 from typing import Any
 
 from django.db import connection, models, transaction
@@ -42,8 +45,11 @@ from shanhai.transfer.engine import (
     refresh_rollups,
     rules_errors,
 )
+from shanhai.transfer.models import ImportBatch
+from shanhai.transfer.parsers import CellError
+from shanhai.transfer.readers import EXCEL_ERRORS, NO_VALUE
 from shanhai.transfer.resolve import Resolver
-from shanhai.transfer.specs import TypeSpec
+from shanhai.transfer.specs import PAIRING_NAMES, RowValues, TypeSpec, cached_pairing_ref
 
 BATCH = 20_000
 _NULL_INT = -1  # stands for NULL in nullable integer key columns (month), so keys compare with "="
@@ -53,7 +59,7 @@ def run_fast(
     spec: TypeSpec, sources: list[Source], result: ImportResult, *, user: Any, dry_run: bool, reason: str
 ) -> None:
     try:
-        with transaction.atomic():
+        with transaction.atomic(), _sqlite_cache():
             stage = Stage(spec)
             try:
                 suspects = _validate_and_stage(spec, sources, result, user, stage)
@@ -64,10 +70,12 @@ def run_fast(
                     if stage.target_has_rows():
                         stage.finish_loading()
                         stage.match(result, sources)
+                    else:
+                        stage.no_matches()
                 if result.ok:
                     stage.classify(result, {s.number: s.name for s in sources})
                 if result.ok and not dry_run:
-                    pairing_ids, years = stage.write(history_user(user), reason)
+                    pairing_ids, years = stage.write(history_user(user), reason, result.filename)
                     refresh_rollups(pairing_ids, years)
                     result.committed = True
             finally:
@@ -78,65 +86,204 @@ def run_fast(
         pass
 
 
+@contextmanager
+def _sqlite_cache(megabytes: int = 64) -> Iterator[None]:
+    """A larger page cache on SQLite while a big file is written (index pages stay in memory)."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as c:
+        c.execute("PRAGMA cache_size")
+        before = c.fetchone()[0]
+        c.execute(f"PRAGMA cache_size = {-megabytes * 1024}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as c:
+            c.execute(f"PRAGMA cache_size = {int(before)}")
+
+
+_BAD = object()  # a cell, pairing or rule check that failed: the row goes through the row-by-row path
+_MISS = object()
+
+
+class ColumnChecker:
+    """Checks a batch of rows column by column, with the same parsers, lookups and rules as a row.
+
+    Every distinct spelling of a cell, every distinct set of pairing columns and every distinct
+    combination of the values the model's rules read is worked out once; a row is then a few
+    dictionary lookups. A row that fails anything is handed back to be processed row by row, so
+    its errors are reported exactly as the general path reports them.
+    """
+
+    def __init__(self, spec: TypeSpec, reader: RowReader, resolver: Resolver, rules: ModelRules, stage: Stage) -> None:
+        self.spec, self.reader, self.resolver, self.rules, self.stage = spec, reader, resolver, rules, stage
+        self.cells: dict[str, dict[Any, Any]] = {}
+
+    def _cell(self, c: Any, parse: Any, value: Any) -> Any:
+        if value is None or value == "" or (value.__class__ is str and value.isspace()):
+            return _BAD if c.required and not c.required_unless else c.blank_value
+        if value is NO_VALUE or (value.__class__ is str and value.strip() in EXCEL_ERRORS):
+            return _BAD
+        try:
+            return parse(value)
+        except CellError:
+            return _BAD
+
+    def _column(self, c: Any, parse: Any, values: list[Any], bad: set[int]) -> list[Any]:
+        """The column parsed: comprehensions for the common case, the full cell check for the rest."""
+        if c.kind == "text":  # distinct in almost every row (employer, buyer): no cache
+            limit = c.max_length or 10**9
+            out = [v.strip() if v.__class__ is str else v for v in values]
+            odd = [k for k, v in enumerate(out) if v.__class__ is not str or not v or len(v) > limit]
+        else:
+            cache = self.cells.setdefault(c.name, {})
+            get = cache.get
+            out = [get(v if v.__class__ is str else (v.__class__, v), _MISS) for v in values]
+            odd = [k for k, r in enumerate(out) if r is _MISS or r is _BAD]
+        for k in odd:
+            v = values[k]
+            r = self._cell(c, parse, v)
+            if c.kind != "text" and len(cache) < 100_000:
+                cache[v if v.__class__ is str else (v.__class__, v)] = r
+            if r is _BAD:
+                bad.add(k)
+            out[k] = r
+        return out
+
+    def check(self, source: Source, plan: list[Any], rows: list[tuple[int, list[Any]]]) -> tuple[list[dict[str, Any]], set[int]]:
+        """Column-wise values of the batch's good rows (attname → list) and the indexes of the others."""
+        bad: set[int] = set()
+        raws = [raw for _, raw in rows]
+        parsed: dict[str, list[Any]] = {}
+        for i, c, parse in plan:
+            parsed[c.name] = self._column(c, parse, [raw[i] if i < len(raw) else None for raw in raws], bad)
+        n = len(rows)
+        # the pairing each row names
+        names = [name for name in PAIRING_NAMES]
+        columns = [parsed.get(name) or [None] * n for name in names]
+        cache = self.resolver.row_cache
+        pairing_ids: list[Any] = []
+        for k, key in enumerate(zip(*columns, strict=True)):
+            if k in bad:
+                pairing_ids.append(None)
+                continue
+            found = cache.get(key, _MISS)
+            if found is _MISS:
+                rv = RowValues(dict(zip(names, key, strict=True)))
+                cached_pairing_ref(rv, self.resolver)
+                found = cache.get(key, (None, ["?"]))
+            pairing, errors = found
+            if errors or pairing is None:
+                bad.add(k)
+                pairing_ids.append(None)
+            else:
+                pairing_ids.append(pairing.pk)
+        # the model's attributes, in the stage's order
+        defaults = self.rules.defaults
+        attrs: dict[str, list[Any]] = {}
+        for f in self.stage.fields:
+            if f.attname == "pairing_id":
+                attrs["pairing_id"] = pairing_ids
+            elif f.name in parsed and f.name in self.spec.plain_fields:
+                attrs[f.attname] = parsed[f.name]
+            else:
+                attrs[f.attname] = [defaults[f.attname]] * n
+        # the model's rules, once per combination of the values they read
+        reads = self.rules.reads
+        if reads is None:
+            for k in range(n):
+                if k not in bad and self.rules.errors(self.rules.instance({a: attrs[a][k] for a in attrs})):
+                    bad.add(k)
+        else:
+            memo: dict[tuple[Any, ...], bool] = {}
+            for k, key in enumerate(zip(*[attrs[a] for a in reads], strict=True)):
+                if k in bad:
+                    continue
+                ok = memo.get(key)
+                if ok is None:
+                    ok = not self.rules.errors(self.rules.instance({a: attrs[a][k] for a in attrs}))
+                    memo[key] = ok
+                if not ok:
+                    bad.add(k)
+        return [attrs], bad
+
+
 def _validate_and_stage(
     spec: TypeSpec, sources: list[Source], result: ImportResult, user: Any, stage: Stage
 ) -> list[tuple[int, int, int, int, int]]:
     """Check every row and stage the good ones; returns suspected in-file duplicates.
 
-    Each suspect is (seq, sheet, row, first sheet, first row).
-
-    Duplicates are spotted with a set of key hashes (8 bytes a row, not the keys themselves) and
-    confirmed exactly in SQL afterwards, so a hash collision can never refuse a row.
+    Each suspect is (seq, sheet, row, first sheet, first row). Duplicates are spotted with a
+    dictionary of key hashes (not the keys themselves) and confirmed exactly in SQL afterwards,
+    so a hash collision can never refuse a row.
     """
     reader = RowReader(spec, result)
     resolver = Resolver(user)
     rules = ModelRules(spec.model)
-    build = spec.build
+    checker = ColumnChecker(spec, reader, resolver, rules, stage)
     names = stage.value_names
-    attnames = stage.attnames
     key_attnames = [f.attname for f in stage.key_fields]
-    instance = rules.instance
-    check = rules.errors
     seen: dict[int, int] = {}  # key hash → position (sheet << 32 | row) of its first row
     suspects: list[tuple[int, int, int, int, int]] = []
-    pairing_ids = stage.pairing_ids
-    batch: list[tuple[Any, ...]] = []
+    key_of = itemgetter(*[names.index(a) for a in key_attnames])
+    pairing_index = names.index("pairing_id")
     seq = 0
-    for source, number, raw, rv in reader.rows(sources):
-        if rv.errors:
-            reader.report(source, number, raw, rv.errors)
-            continue
-        values = build(rv, resolver)
-        if rv.errors:
-            reader.report(source, number, raw, rv.errors)
-            continue
-        attrs = {}
-        for n, v in values.items():
-            attrs[attnames[n]] = v.pk if isinstance(v, models.Model) else v
-        obj = instance(attrs)
-        problems = check(obj)
-        if problems:
-            reader.report(source, number, raw, rules_errors(spec, problems, source.header.present, rules))
-            continue
-        data = obj.__dict__
-        seq += 1
-        h = hash(tuple([data[a] for a in key_attnames]))
-        if h in seen:
-            first = seen[h]
-            suspects.append((seq, source.number, number, first >> 32, first & 0xFFFFFFFF))
-        else:
-            seen[h] = source.number << 32 | number
+    for source, rows in reader.batches(sources, BATCH):
+        plan = reader.plan(source)
+        (attrs,), bad = checker.check(source, plan, rows)
+        numbers = [number for number, _ in rows]
+        records = list(zip(*[attrs[a] for a in names], strict=True))
+        if bad:
+            kept = []
+            for k, record in enumerate(records):
+                if k in bad:
+                    number, raw = rows[k]
+                    record = _row_by_row(spec, reader, resolver, rules, source, plan, number, raw)
+                    if record is None:
+                        continue
+                kept.append((numbers[k], record))
+            numbers = [n for n, _ in kept]
+            records = [r for _, r in kept]
+        keys = list(map(key_of, records))
+        sheet = source.number << 32
+        for number, h in zip(numbers, map(hash, keys), strict=True):
+            seq += 1
+            first = seen.get(h)
+            if first is None:
+                seen[h] = sheet | number
+            else:
+                suspects.append((seq, source.number, number, first >> 32, first & 0xFFFFFFFF))
         if result.error_count:
             continue  # the file will be refused: keep checking rows, stop staging them
-        pairing_ids.add(data.get("pairing_id"))
-        batch.append((seq, source.number, number, *[data[a] for a in names]))
-        if len(batch) >= BATCH:
-            stage.load(batch)
-            batch = []
-    if batch and not result.error_count:
-        stage.load(batch)
+        stage.pairing_ids.update({r[pairing_index] for r in records})
+        sheet_no = source.number
+        first_seq = seq - len(records) + 1
+        stage.load([(q, sheet_no, n, *r) for q, n, r in zip(range(first_seq, seq + 1), numbers, records, strict=True)])
     stage.present = {n for s in sources for n in s.header.present}
     return suspects
+
+
+def _row_by_row(
+    spec: TypeSpec, reader: RowReader, resolver: Resolver, rules: ModelRules, source: Source, plan: list[Any],
+    number: int, raw: list[Any],
+) -> tuple[Any, ...] | None:
+    """One row through the general path's steps: its values, or None with its errors reported."""
+    rv = reader.parse(source, plan, number, raw)
+    if rv.errors:
+        reader.report(source, number, raw, rv.errors)
+        return None
+    values = spec.build(rv, resolver)
+    if rv.errors:
+        reader.report(source, number, raw, rv.errors)
+        return None
+    attnames = {f.name: f.attname for f in rules.fields}
+    obj = rules.instance({attnames[n]: (v.pk if isinstance(v, models.Model) else v) for n, v in values.items()})
+    problems = rules.errors(obj)
+    if problems:
+        reader.report(source, number, raw, rules_errors(spec, problems, source.header.present, rules))
+        return None
+    return tuple([obj.__dict__[f.attname] for f in rules.fields])
 
 
 class Stage:
@@ -147,6 +294,8 @@ class Stage:
         self.model = spec.model
         self.vendor = connection.vendor
         self.table = f"transfer_stage_{uuid.uuid4().hex[:12]}"
+        self.matched = f"{self.table}_m"  # seq → the existing record it matches (and how many match)
+        self.changed = f"{self.table}_c"  # seq → matched record whose values differ
         self.target = self.model._meta.db_table
         self.fields = [f for f in self.model._meta.concrete_fields if not f.primary_key]
         self.attnames = {f.name: f.attname for f in self.fields}
@@ -167,12 +316,11 @@ class Stage:
             if self.vendor == "postgresql":
                 c.execute(
                     f"CREATE TEMP TABLE {self.table} (seq bigint PRIMARY KEY, sheet_no integer, row_no integer, "
-                    f"target_id bigint, matches integer DEFAULT 0, changed integer DEFAULT 0, {cols}) ON COMMIT DROP"
+                    f"{cols}) ON COMMIT DROP"
                 )
             else:
                 c.execute(
-                    f"CREATE TEMP TABLE {self.table} (seq integer PRIMARY KEY, sheet_no integer, row_no integer, "
-                    f"target_id integer, matches integer DEFAULT 0, changed integer DEFAULT 0, {cols})"
+                    f"CREATE TEMP TABLE {self.table} (seq integer PRIMARY KEY, sheet_no integer, row_no integer, {cols})"
                 )
         self._nullable_keys = {f.attname for f in self.key_fields if f.null}
         self._converters = self._make_converters()
@@ -298,17 +446,36 @@ class Stage:
             return f"t.pairing_id IN (SELECT DISTINCT pairing_id FROM {self.table}) AND "
         return ""
 
+    def _temp(self, name: str, select: str, params: Sequence[Any] = ()) -> None:
+        """CREATE TEMP TABLE … AS SELECT: insert-only, cheaper than updating the staged rows in place."""
+        suffix = " ON COMMIT DROP" if self.vendor == "postgresql" else ""
+        with connection.cursor() as c:
+            c.execute(f"CREATE TEMP TABLE {name}{suffix} AS {select}", params)
+            c.execute(f"CREATE INDEX {name}_seq ON {name} (seq)")
+
+    def no_matches(self) -> None:
+        """Nothing can match (the file's pairings have no records yet): empty match tables."""
+        self._temp(self.matched, f"SELECT seq, seq AS tid, 0 AS n FROM {self.table} WHERE 1 = 0")
+
     def match(self, result: ImportResult, sources: list[Source]) -> None:
         pk = connection.ops.quote_name(self.model._meta.pk.column)
         target = connection.ops.quote_name(self.target)
+        if self.vendor == "postgresql":
+            with connection.cursor() as c:
+                c.execute(f"ANALYZE {target}")  # the planner must know the table's size to hash-join
+                c.execute("SET LOCAL work_mem = '64MB'")
+        # CROSS JOIN keeps the target as SQLite's outer loop (each row looks up the staging key
+        # index); PostgreSQL plans it as a hash join.
+        self._temp(
+            self.matched,
+            f"SELECT s.seq AS seq, MIN(t.{pk}) AS tid, COUNT(*) AS n FROM {target} t CROSS JOIN {self.table} s"
+            f" WHERE {self._scope()}{self._key_join()} GROUP BY s.seq",
+        )
         with connection.cursor() as c:
-            # CROSS JOIN keeps the target as SQLite's outer loop; PostgreSQL plans it as a hash join.
             c.execute(
-                f"UPDATE {self.table} SET target_id = m.tid, matches = m.n FROM ("
-                f" SELECT s.seq AS seq, MIN(t.{pk}) AS tid, COUNT(*) AS n FROM {target} t CROSS JOIN {self.table} s"
-                f" WHERE {self._scope()}{self._key_join()} GROUP BY s.seq) m WHERE {self.table}.seq = m.seq"
+                f"SELECT s.sheet_no, s.row_no, m.n FROM {self.matched} m JOIN {self.table} s ON s.seq = m.seq"
+                f" WHERE m.n > 1 ORDER BY m.seq"
             )
-            c.execute(f"SELECT sheet_no, row_no, matches FROM {self.table} WHERE matches > 1 ORDER BY seq")
             columns = field_columns(self.spec, self.present)
             column = next((columns[n] for n in self.spec.natural_key if columns.get(n) in self.present), "")
             for sheet_no, row_no, n in c.fetchall():
@@ -326,19 +493,21 @@ class Stage:
         distinct = "IS DISTINCT FROM" if self.vendor == "postgresql" else "IS NOT"
         pk = q(self.model._meta.pk.column)
         target = q(self.target)
+        differs = " OR ".join(f"t.{q(f.column)} {distinct} s.{q(f.column)}" for f in values) or "1 = 0"
+        self._temp(
+            self.changed,
+            f"SELECT m.seq AS seq, m.tid AS tid FROM {self.matched} m JOIN {self.table} s ON s.seq = m.seq"
+            f" JOIN {target} t ON t.{pk} = m.tid WHERE {differs}",
+        )
         with connection.cursor() as c:
-            if values:
-                differs = " OR ".join(f"t.{q(f.column)} {distinct} {self.table}.{q(f.column)}" for f in values)
-                c.execute(
-                    f"UPDATE {self.table} SET changed = 1 FROM {target} t"
-                    f" WHERE t.{pk} = {self.table}.target_id AND ({differs})"
-                )
-            c.execute(
-                f"SELECT SUM(CASE WHEN target_id IS NULL THEN 1 ELSE 0 END), SUM(changed), COUNT(*) FROM {self.table}"
-            )
-            created, updated, total = c.fetchone()
-            result.created, result.updated = int(created or 0), int(updated or 0)
-            result.unchanged = int(total or 0) - result.created - result.updated
+            c.execute(f"SELECT COUNT(*) FROM {self.table}")
+            total = c.fetchone()[0]
+            c.execute(f"SELECT COUNT(*) FROM {self.matched}")
+            matched = c.fetchone()[0]
+            c.execute(f"SELECT COUNT(*) FROM {self.changed}")
+            result.updated = int(c.fetchone()[0])
+            result.created = int(total) - int(matched)
+            result.unchanged = int(matched) - result.updated
             self._sample_changes(c, result, values, sheet_names)
 
     def _sample_changes(
@@ -346,7 +515,10 @@ class Stage:
     ) -> None:
         q = connection.ops.quote_name
         headers = {col.name: col.header for col in self.spec.columns}
-        c.execute(f"SELECT sheet_no, row_no FROM {self.table} WHERE target_id IS NULL ORDER BY seq LIMIT 100")
+        c.execute(
+            f"SELECT s.sheet_no, s.row_no FROM {self.table} s WHERE NOT EXISTS"
+            f" (SELECT 1 FROM {self.matched} m WHERE m.seq = s.seq) ORDER BY s.seq LIMIT 100"
+        )
         for sheet_no, row_no in c.fetchall():
             result.add_change(Change(sheet_names.get(sheet_no, ""), row_no, "create", ""))
         if not values:
@@ -354,8 +526,8 @@ class Stage:
         cols = ", ".join(f"t.{q(f.column)}, s.{q(f.column)}" for f in values)
         pk = q(self.model._meta.pk.column)
         c.execute(
-            f"SELECT s.sheet_no, s.row_no, {cols} FROM {self.table} s JOIN {q(self.target)} t ON t.{pk} = s.target_id"
-            f" WHERE s.changed = 1 ORDER BY s.seq LIMIT 100"
+            f"SELECT s.sheet_no, s.row_no, {cols} FROM {self.changed} ch JOIN {self.table} s ON s.seq = ch.seq"
+            f" JOIN {q(self.target)} t ON t.{pk} = ch.tid ORDER BY ch.seq LIMIT 100"
         )
         for row in c.fetchall():
             fields = []
@@ -368,62 +540,93 @@ class Stage:
 
     # -- writing --
 
-    def write(self, user: Any, reason: str) -> tuple[set[int], set[int]]:
+    def write(self, user: Any, reason: str, filename: str) -> tuple[set[int], set[int]]:
         q = connection.ops.quote_name
         pk = q(self.model._meta.pk.column)
         target = q(self.target)
         now = timezone.now()
         select = []
         for f in self.fields:
-            column = q(f.column)
+            column = f"s.{q(f.column)}"
             select.append(f"NULLIF({column}, {_NULL_INT})" if f.attname in self._nullable_keys else column)
         with connection.cursor() as c:
+            values = self._value_columns()
+            if values:
+                # Changed records first: their original values go to history before they are overwritten.
+                self._history_before_update(c)
+                sets = ", ".join(f"{q(f.column)} = s.{q(f.column)}" for f in values)
+                c.execute(
+                    f"UPDATE {target} SET {sets} FROM {self.changed} ch JOIN {self.table} s ON s.seq = ch.seq"
+                    f" WHERE {target}.{pk} = ch.tid"
+                )
+                self._history_rows(c, "~", f"JOIN {self.changed} ch ON ch.tid = t.{pk}", [], now, user, reason)
             c.execute(f"SELECT COALESCE(MAX({pk}), 0) FROM {target}")
             max_before = c.fetchone()[0]
             c.execute(
                 f"INSERT INTO {target} ({', '.join(q(f.column) for f in self.fields)})"
-                f" SELECT {', '.join(select)} FROM {self.table} WHERE target_id IS NULL ORDER BY seq"
+                f" SELECT {', '.join(select)} FROM {self.table} s WHERE NOT EXISTS"
+                f" (SELECT 1 FROM {self.matched} m WHERE m.seq = s.seq) ORDER BY s.seq"
             )
-            values = self._value_columns()
-            if values:
-                sets = ", ".join(f"{q(f.column)} = s.{q(f.column)}" for f in values)
-                c.execute(
-                    f"UPDATE {target} SET {sets} FROM {self.table} s WHERE s.target_id = {target}.{pk} AND s.changed = 1"
+            c.execute(f"SELECT COUNT(*), MIN({pk}), MAX({pk}) FROM {target} WHERE {pk} > %s", [max_before])
+            created, first_id, last_id = c.fetchone()  # a sequence may have moved on past the old maximum
+            if created:
+                ImportBatch.objects.create(
+                    model=self.model._meta.label_lower, first_id=first_id, last_id=last_id, rows=created,
+                    filename=filename[:255], user=user, created_at=now,
                 )
-            self._write_history(c, user, reason, now, max_before)
             c.execute(f"SELECT DISTINCT pairing_id, year FROM {self.table}")
             pairs = c.fetchall()
         return {p for p, _ in pairs}, {y for _, y in pairs}
 
-    def _write_history(self, c: Any, user: Any, reason: str, now: Any, max_before: int) -> None:
+    def _history_table(self) -> tuple[str, list[str]] | None:
         history = getattr(self.model, "history", None)
         if history is None:
-            return
-        q = connection.ops.quote_name
+            return None
         hist = history.model
         tracked = [f.column for f in hist._meta.concrete_fields
                    if f.name not in ("history_id", "history_date", "history_change_reason", "history_type", "history_user")]
+        return hist._meta.db_table, tracked
+
+    def _history_rows(self, c: Any, kind: str, join: str, params: list[Any], now: Any, user: Any, reason: str) -> None:
+        found = self._history_table()
+        if found is None:
+            return
+        table, tracked = found
+        q = connection.ops.quote_name
         columns = ", ".join(q(col) for col in [*tracked, "history_date", "history_type", "history_user_id",
                                                 "history_change_reason"])
         source = ", ".join(f"t.{q(col)}" for col in tracked)
         when = connection.ops.adapt_datetimefield_value(now)
-        user_id = user.pk if user is not None else None
-        pk = q(self.model._meta.pk.column)
-        table = q(hist._meta.db_table)
-        target = q(self.target)
         c.execute(
-            f"INSERT INTO {table} ({columns}) SELECT {source}, %s, '+', %s, %s FROM {target} t WHERE t.{pk} > %s",
-            [when, user_id, reason, max_before],
+            f"INSERT INTO {q(table)} ({columns}) SELECT {source}, %s, %s, %s, %s FROM {q(self.target)} t {join}",
+            [*params, when, kind, user.pk if user is not None else None, reason],
         )
+
+    def _history_before_update(self, c: Any) -> None:
+        """A "+" row with the current values of changed records that have no history yet (fast-path creations)."""
+        found = self._history_table()
+        if found is None:
+            return
+        table, tracked = found
+        q = connection.ops.quote_name
+        pk = q(self.model._meta.pk.column)
+        batch = q(ImportBatch._meta.db_table)
+        columns = ", ".join(q(col) for col in [*tracked, "history_date", "history_type", "history_user_id",
+                                                "history_change_reason"])
+        source = ", ".join(f"t.{q(col)}" for col in tracked)
+        reason = "'导入：' || b.filename"
         c.execute(
-            f"INSERT INTO {table} ({columns}) SELECT {source}, %s, '~', %s, %s FROM {target} t"
-            f" JOIN {self.table} s ON s.target_id = t.{pk} WHERE s.changed = 1",
-            [when, user_id, reason],
+            f"INSERT INTO {q(table)} ({columns}) SELECT {source}, b.created_at, '+', b.user_id, {reason}"
+            f" FROM {q(self.target)} t JOIN {self.changed} ch ON ch.tid = t.{pk}"
+            f" JOIN {batch} b ON b.model = %s AND t.{pk} BETWEEN b.first_id AND b.last_id"
+            f" WHERE NOT EXISTS (SELECT 1 FROM {q(table)} h WHERE h.{pk} = t.{pk})",
+            [self.model._meta.label_lower],
         )
 
     def drop(self) -> None:
         with connection.cursor() as c:
-            c.execute(f"DROP TABLE IF EXISTS {self.table}")
+            for table in (self.changed, self.matched, self.table):
+                c.execute(f"DROP TABLE IF EXISTS {table}")
 
 
 def _report(result: ImportResult, sources: list[Source], sheet_no: int, row_no: int, column: str, reason: str) -> None:

@@ -29,3 +29,31 @@ class ImportRun(models.Model):
 
     def __str__(self) -> str:
         return self.filename
+
+
+class ImportBatch(models.Model):
+    """The records one fast-path import created: a contiguous id range of one table, and who, when, which file.
+
+    The fast path (placements, sales) does not write a "+" history row per created record: the
+    batch is that record's creation entry. When such a record is first changed, its original values
+    are written to its history as a "+" row dated and attributed from this batch, then the change
+    as a "~" row, so the history of every record still shows what changed.
+    """
+
+    model = models.CharField(_("数据类型"), max_length=64, db_index=True)  # "economy.placement"
+    first_id = models.BigIntegerField(_("起始编号"))
+    last_id = models.BigIntegerField(_("结束编号"))
+    rows = models.IntegerField(_("新增条数"))
+    filename = models.CharField(_("文件名"), max_length=255)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("用户"), null=True, blank=True,
+                             on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(_("导入时间"))
+
+    class Meta:
+        verbose_name = _("批量新增记录")
+        verbose_name_plural = _("批量新增记录")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["model", "first_id", "last_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.model} {self.first_id}–{self.last_id}（{self.filename}）"

@@ -181,6 +181,7 @@ class TypeSpec:
     natural_key_doc: str
     build: Builder
     fast: bool = False  # placements and sales: vectorised validation and set-based writes
+    plain_fields: tuple[str, ...] = ()  # fast types: fields copied from their columns as parsed
     pairing_field: str | None = "pairing"
     year_field: str | None = None
     notes: tuple[str, ...] = field(default_factory=tuple)
@@ -222,7 +223,7 @@ def pairing_ref_columns(*, required: bool = True) -> tuple[Col, ...]:
 
 
 PAIRING_COLUMNS = pairing_ref_columns()
-_PAIRING_NAMES = tuple(c.name for c in PAIRING_COLUMNS)
+PAIRING_NAMES = tuple(c.name for c in PAIRING_COLUMNS)
 
 
 def resolve_pairing_ref(row: RowValues, r: Resolver) -> Pairing | None:
@@ -254,7 +255,7 @@ def resolve_pairing_ref(row: RowValues, r: Resolver) -> Pairing | None:
 
 def cached_pairing_ref(row: RowValues, r: Resolver) -> Pairing | None:
     """`resolve_pairing_ref`, remembered per spelling of the pairing columns (a sheet repeats them)."""
-    key = tuple(map(row.values.get, _PAIRING_NAMES))
+    key = tuple(map(row.values.get, PAIRING_NAMES))
     try:
         pairing, errors = r.row_cache[key]
     except KeyError:
@@ -610,6 +611,9 @@ WORKSHOP = TypeSpec(
     build=_with_pairing(_build_workshop), year_field="established",
 )
 
+_SALE_FIELDS = ("year", "month", "category", "channel", "supplier", "buyer", "amount")
+_PLACEMENT_FIELDS = ("year", "month", "kind", "count", "newly_employed", "employer")
+
 SALE = TypeSpec(
     key="sale", label="消费帮扶", model=Sale,
     columns=(
@@ -624,7 +628,7 @@ SALE = TypeSpec(
     ),
     natural_key=("pairing", "year", "month", "category", "channel", "supplier", "buyer"),
     natural_key_doc="结对关系 + 年度 + 月份 + 产品类别 + 销售渠道 + 供货方 + 采购方",
-    build=_with_pairing(_plain("year", "month", "category", "channel", "supplier", "buyer", "amount")),
+    build=_with_pairing(_plain(*_SALE_FIELDS)), plain_fields=_SALE_FIELDS,
     fast=True, year_field="year",
 )
 
@@ -641,7 +645,7 @@ PLACEMENT = TypeSpec(
     ),
     natural_key=("pairing", "year", "month", "kind", "newly_employed", "employer"),
     natural_key_doc="结对关系 + 年度 + 月份 + 就业去向 + 新增就业 + 就业单位",
-    build=_with_pairing(_plain("year", "month", "kind", "count", "newly_employed", "employer")),
+    build=_with_pairing(_plain(*_PLACEMENT_FIELDS)), plain_fields=_PLACEMENT_FIELDS,
     fast=True, year_field="year",
     notes=("按汇总行导入（每行一个人数）；同一文件中自然键相同的两行会被拒绝，请合并人数。",),
 )

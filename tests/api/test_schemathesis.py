@@ -23,6 +23,8 @@ schema.config.phases.coverage.enabled = bool(os.environ.get("SHANHAI_API_FUZZ_FU
 @pytest.fixture
 def token(db):
     from django.contrib.auth.models import User
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
 
     from shanhai.api.models import ApiToken
     from tests.factories import PlacementFactory, TrainingFactory
@@ -30,7 +32,12 @@ def token(db):
     pairing = PlacementFactory().pairing
     TrainingFactory(pairing=pairing)
     user = User.objects.create_superuser("schemathesis", password="pw")
-    return ApiToken.issue(user, "schemathesis")[1]
+    # As Django's test client does: the WSGI handler must not close the test's connection (PostgreSQL).
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield ApiToken.issue(user, "schemathesis")[1]
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @schema.parametrize()

@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 
 from shanhai.accounts.models import Scope
 from shanhai.economy.models import Placement
-from shanhai.transfer.models import ImportRun
+from shanhai.transfer.models import ImportBatch, ImportRun
 from tests.transfer.conftest import HEAD, PAIR
 
 PLACEMENT_HEAD = HEAD + ["年度", "月份", "就业去向", "人数", "新增就业", "就业单位"]
@@ -44,7 +44,8 @@ def test_upload_check_then_confirm(client, clerk):
     assert response.status_code == 302
     assert Placement.objects.count() == 1
     placement = Placement.objects.get()
-    assert placement.history.get().history_user == clerk
+    batch = ImportBatch.objects.get()  # the fast path records creations per batch (see fastpath.py)
+    assert (batch.user, batch.first_id, batch.last_id, batch.filename) == (clerk, placement.pk, placement.pk, "劳务.csv")
     assert "导入完成" in client.get(response["Location"]).content.decode()
     assert client.post(f"/data/runs/{run.pk}/commit").status_code == 400  # not twice
 
