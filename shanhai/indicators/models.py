@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from shanhai.core.models import Timestamped
@@ -46,7 +47,7 @@ class Indicator(models.Model):
 
     class Meta:
         verbose_name = _("指标")
-        verbose_name_plural = _("指标")
+        verbose_name_plural = pgettext_lazy("plural", "指标")
         ordering = ["position"]
 
     def __str__(self) -> str:
@@ -114,7 +115,7 @@ class Target(Timestamped):
 
     class Meta:
         verbose_name = _("目标任务")
-        verbose_name_plural = _("目标任务")
+        verbose_name_plural = pgettext_lazy("plural", "目标任务")
         ordering = ["-year", "indicator__position"]
         constraints = [
             models.UniqueConstraint(fields=["indicator", "pairing", "year"], condition=Q(pairing__isnull=False),
@@ -178,7 +179,7 @@ class ReportedValue(Timestamped):
 
     class Meta:
         verbose_name = _("上报数值")
-        verbose_name_plural = _("上报数值")
+        verbose_name_plural = pgettext_lazy("plural", "上报数值")
         ordering = ["-year", "indicator__position"]
         constraints = [
             models.UniqueConstraint(

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class RunStatus(models.TextChoices):
@@ -24,7 +25,7 @@ class ImportRun(models.Model):
 
     class Meta:
         verbose_name = _("导入记录")
-        verbose_name_plural = _("导入记录")
+        verbose_name_plural = pgettext_lazy("plural", "导入记录")
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
@@ -51,7 +52,7 @@ class ImportBatch(models.Model):
 
     class Meta:
         verbose_name = _("批量新增记录")
-        verbose_name_plural = _("批量新增记录")
+        verbose_name_plural = pgettext_lazy("plural", "批量新增记录")
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["model", "first_id", "last_id"])]
 
