@@ -21,3 +21,27 @@ def region():
     from shanhai.regions.lookup import find_region
 
     return find_region
+
+
+@pytest.fixture(autouse=True)
+def _reference_data_after_flush(request):
+    """Transactional tests flush every table, the division table and the indicator catalogue with
+    them (both are loaded once per test database, not per test): put them back before such a test."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = "transactional_db" in request.fixturenames or bool(marker and marker.kwargs.get("transaction"))
+    if not transactional:
+        return
+    request.getfixturevalue("transactional_db")
+    from shanhai.indicators.catalogue import catalogue_sync
+    from shanhai.indicators.models import Indicator
+    from shanhai.indicators.rollups import catalogue_clear
+    from shanhai.regions.lookup import clear_index
+    from shanhai.regions.models import Region
+    from shanhai.regions.services import regions_load
+
+    if not Region.objects.exists():
+        regions_load()
+        clear_index()
+    if not Indicator.objects.exists():
+        catalogue_sync()
+        catalogue_clear()
