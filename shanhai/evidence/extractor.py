@@ -24,26 +24,37 @@ import re
 from dataclasses import dataclass
 
 from . import lexicon as lx
+from . import scan
 from .document import Fact
 from .normalize import TextView
 from .numbers import Quantity, find_quantities
 from .parties import Mention, find_mentions, is_modifier
 from .periods import TimeExpr, find_times
 
-_RULES = [(r, re.compile(r.item), re.compile(r.cue) if r.cue else None, re.compile(r.veto) if r.veto else None)
-          for r in lx.RULES]
-_RULES_BY_UNIT: dict[str, list[tuple[lx.Rule, re.Pattern[str], re.Pattern[str] | None, re.Pattern[str] | None]]] = {}
+_Row = tuple[lx.Rule, re.Pattern[str], re.Pattern[str] | None, re.Pattern[str] | None, re.Pattern[str] | None]
+# a rule's item pattern is searched for each quantity, ~10 rows in turn; most rows fail, and a
+# search for the words every match of a row holds (教师|老师|支教 …) fails several times faster
+_NEEDS = [scan.needs(r.item) for r in lx.RULES]
+_RULES: list[_Row] = [
+    (r, re.compile(r.item), re.compile(r.cue) if r.cue else None, re.compile(r.veto) if r.veto else None,
+     scan.words_re(needs) if needs else None)
+    for r, needs in zip(lx.RULES, _NEEDS, strict=True)
+]
+_RULES_BY_UNIT: dict[str, list[_Row]] = {}
 for _r in _RULES:
     for _u in _r[0].units:
         _RULES_BY_UNIT.setdefault(_u, []).append(_r)
 # one pattern per unit class that any of its rows would need: most quantities (10余种, 人均2000元 …)
-# fit no row, and one failed search is much cheaper than one per row
-_ANY_RULE = {u: re.compile("|".join(f"(?:{r.item})" for r, *_ in rows)) for u, rows in _RULES_BY_UNIT.items()}
+# fit no row, and one failed search is much cheaper than one per row. When every row has its
+# words, any of those words is that test (cheaper still); else any of the rows' patterns.
+_ANY_RULE: dict[str, re.Pattern[str]] = {}
+for _u in _RULES_BY_UNIT:
+    _sets = [n for r, n in zip(lx.RULES, _NEEDS, strict=True) if _u in r.units]
+    _ANY_RULE[_u] = (scan.words_re(frozenset().union(*_sets)) if all(_sets) else  # type: ignore[arg-type]
+                     re.compile("|".join(f"(?:{r.item})" for r, *_ in _RULES_BY_UNIT[_u])))
 _PAREN = re.compile(r"\([^()\n]{0,120}\)|\[[^\[\]\n]{0,120}\]")
-# [。!?\n;:、]|,(?!\d{3})|(?<!\d), with every alternative starting with a literal, so the engine
-# skips straight to delimiter characters (the lookbehind after the comma tests the same character)
-_DELIM = re.compile(r"。|!|\?|\n|;|:|、|,(?!\d{3})|,(?<!\d,)")
 _BASELINE = re.compile(lx.BASELINE_RE)
+_BASELINE_STARTS = scan.starts(_BASELINE)  # its alternatives start with groups: see scan.finditer
 _RATE = re.compile(lx.RATE_RE)
 _W2E = re.compile(lx.W2E_CUE)
 _E2W = re.compile(r"(?:到|赴).{0,14}?(?:开展|进行|参与)?(?:帮扶|支教|支医|援建|挂职(?!学习)|工作|组团)")
@@ -75,15 +86,29 @@ class _Bounds:
         return start, end
 
 
-_LEVEL_OF = {"。": 0, "!": 0, "?": 0, "\n": 0, ";": 1, ":": 2, ",": 2, "、": 3}
+def _positions(text: str, ch: str) -> list[int]:
+    """Every index of `ch` in `text`: str.find scans at C speed and makes no match objects (a regex
+    match costs about as much as scanning a few hundred characters)."""
+    out = []
+    i = text.find(ch)
+    while i >= 0:
+        out.append(i)
+        i = text.find(ch, i + 1)
+    return out
 
 
 def _bounds(text: str) -> tuple[_Bounds, _Bounds, _Bounds, _Bounds]:
-    """Sentences (。!?), segments (+;), clauses (+,:) and items (+、) in one pass over the text.
-    A comma inside a number (1,526) is not a delimiter."""
-    found = [(m.start(), _LEVEL_OF[m.group()]) for m in _DELIM.finditer(text)]
+    r"""Sentences (。!?\n), segments (+;), clauses (+,:) and items (+、), i.e. the matches of
+    [。!?\n;:、]|,(?!\d{3})|(?<!\d), of each level and above: a comma inside a number (1,526: a
+    digit before, three after) is not a delimiter."""
     n = len(text)
-    return tuple(_Bounds([p for p, lv in found if lv <= k], n) for k in range(4))  # type: ignore[return-value]
+    sents = sorted(_positions(text, "。") + _positions(text, "!") + _positions(text, "?") + _positions(text, "\n"))
+    segs = sorted(sents + _positions(text, ";"))
+    commas = [p for p in _positions(text, ",")
+              if not (p and text[p - 1].isdecimal() and len(text[p + 1:p + 4]) == 3 and text[p + 1:p + 4].isdecimal())]
+    clauses = sorted(segs + _positions(text, ":") + commas)
+    items = sorted(clauses + _positions(text, "、"))
+    return _Bounds(sents, n), _Bounds(segs, n), _Bounds(clauses, n), _Bounds(items, n)
 
 
 @dataclass(slots=True)
@@ -104,7 +129,7 @@ def extract(view: TextView, *, doc_id: str, published: dt.date | None, dedup: bo
     q_starts = [q.start for q in quantities]
     sents, segs, clauses, items = _bounds(text)
 
-    baselines = list(_BASELINE.finditer(text))
+    baselines = list(scan.finditer(_BASELINE, text, _BASELINE_STARTS))
     rates = list(_RATE.finditer(text))
     consumed = [(m.start(), m.end()) for m in baselines] + [(m.start(), m.end()) for m in rates]
     sent_times: dict[tuple[int, int], list[TimeExpr]] = {}  # found per sentence, only where a fact is
@@ -114,14 +139,14 @@ def extract(view: TextView, *, doc_id: str, published: dt.date | None, dedup: bo
     cands: list[_Cand] = []
     pair_side: dict[tuple[int, int], list[tuple[str, str]]] = {}  # clause -> [(side, kind)]
     for q in quantities:
-        if q.unit_class in ("percent", "batch", "sqm") or _inside(q.start, q.end, consumed):
+        if q.unit_class in ("percent", "batch", "sqm") or (consumed and _inside(q.start, q.end, consumed)):
             continue
         if q.chinese and q.value == 1:
             continue
         item = items.around(q.start)
         seg = segs.around(q.start)
         clause = clauses.around(q.start)
-        found = _pair(text, q, clause, mentions, mention_starts, pair_side) or _rule(
+        found = (q.unit in _PAIR_UNITS and _pair(text, q, clause, mentions, mention_starts, pair_side)) or _rule(
             text, q, item, seg, quantities, q_starts)
         if not found:
             continue
@@ -135,7 +160,9 @@ def extract(view: TextView, *, doc_id: str, published: dt.date | None, dedup: bo
     by_sent: dict[tuple[int, int], list[_Cand]] = {}  # earlier candidates of each sentence
     for c in cands:
         same_sent = by_sent.setdefault(c.sent, [])
-        metric = _refine(text, c, same_sent, mentions, mention_starts)
+        # only {dir} and @ metrics depend on the sentence (see _refine)
+        metric = _refine(text, c, same_sent, mentions, mention_starts) if "@" in c.metric or "{dir}" in c.metric \
+            else c.metric
         same_sent.append(c)
         if metric is None:
             continue
@@ -167,6 +194,9 @@ def _mask(text: str) -> str:
 
 def _inside(s: int, e: int, spans: list[tuple[int, int]]) -> bool:
     return any(a <= s and e <= b for a, b in spans)
+
+
+_PAIR_UNITS = frozenset({"对", "个", "所", "家"})  # the units _pair reads; others it returns None for
 
 
 def _pair(text: str, q: Quantity, clause: tuple[int, int], mentions: list[Mention], mention_starts: list[int],
@@ -244,7 +274,9 @@ def _rule(text: str, q: Quantity, item: tuple[int, int], seg: tuple[int, int], q
     if q.unit_class not in _ANY_RULE or not _ANY_RULE[q.unit_class].search(s):
         return None
     context = text[seg[0]:item[1]]
-    for rule, rx, cue, veto in _RULES_BY_UNIT.get(q.unit_class, ()):
+    for rule, rx, cue, veto, needs in _RULES_BY_UNIT.get(q.unit_class, ()):
+        if needs is not None and not needs.search(s):
+            continue  # none of the words every match of this row holds: the row cannot match
         m = rx.search(s)
         if not m or (veto and veto.search(s)) or (cue and not cue.search(context)):
             continue
@@ -348,7 +380,8 @@ def _parties(text: str, c: _Cand, mentions: list[Mention], starts: list[int],
                 return result
         return None, None
     result = _pick(in_seg, c.q.start, text)
-    memo.setdefault(c.seg, _pick(in_seg, c.seg[1], text))
+    if c.seg not in memo:
+        memo[c.seg] = _pick(in_seg, c.seg[1], text)
     return result
 
 
@@ -363,7 +396,9 @@ def _pick(in_seg: list[Mention], pos: int, text: str) -> tuple[Mention | None, M
     return before.get("east") or after.get("east"), before.get("west") or after.get("west")
 
 
-_YEAR_WORD = re.compile(r"(?<![较与比和同])((?:19|20)\d\d)年(?!以来|来|起|至|到|-|的)")
+# (?<![较与比和同])((?:19|20)\d\d)年…, the lookbehind moved after the digits (same test) so that the
+# pattern starts with a literal and the engine skips to 1s and 2s
+_YEAR_WORD = re.compile(r"((?:19|20)\d\d)(?<![较与比和同]\d{4})年(?!以来|来|起|至|到|-|的)")
 
 
 def _year_before(text: str, pos: int, ref_year: int | None) -> str | None:

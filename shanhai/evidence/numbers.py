@@ -14,12 +14,6 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
 _CN_NUM = "零〇一二两三四五六七八九十百千万亿"
-# (?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|[<Chinese numerals>]+(?:点[零…九]+)?, written so that it starts with
-# one character class: the regex engine then jumps from digit to digit instead of trying every
-# position of the text (3x faster). After the first character a lookbehind picks the branch; the
-# branches and their backtracking order are those of the plain form, so the matches are the same.
-_NUM = (rf"[\d{_CN_NUM}](?:(?<=\d)(?:\d{{0,2}}(?:,\d{{3}})+|\d*)(?:\.\d+)?"
-        rf"|(?<=[{_CN_NUM}])[{_CN_NUM}]*(?:点[零〇一二三四五六七八九]+)?)")
 
 #: measure word -> the catalogue unit class it can express (a word may serve several)
 MEASURES: dict[str, str] = {
@@ -38,6 +32,18 @@ MEASURES: dict[str, str] = {
 }
 _UNIT_ALT = "|".join(sorted((re.escape(k) for k in MEASURES), key=len, reverse=True))
 
+# (?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|[<Chinese numerals>]+(?:点[零…九]+)?, written so that it starts with
+# one character class: the regex engine then jumps from digit to digit instead of trying every
+# position of the text (3x faster). After the first character a lookbehind picks the branch; the
+# branches and their backtracking order are those of the plain form, so the matches are the same.
+# Before that, a lookahead asks for what every quantity has after its number (the number's own
+# characters, 万/亿, then 余/多 or a measure word): most digits in a text are years, dates and
+# ordinals, and the lookahead turns them away before the whole pattern is tried on them.
+_TAIL_START = re.escape("余多" + "".join(sorted({m[0] for m in MEASURES})))
+_NUM = (rf"[\d{_CN_NUM}](?=[\d,.点{_CN_NUM}]*+[{_TAIL_START}])"
+        rf"(?:(?<=\d)(?:\d{{0,2}}(?:,\d{{3}})+|\d*)(?:\.\d+)?"
+        rf"|(?<=[{_CN_NUM}])[{_CN_NUM}]*(?:点[零〇一二三四五六七八九]+)?)")
+
 # the pattern starts with the number itself so the regex engine can skip ahead to digits; what
 # stands before it (超过/约/近…, or a digit/第 that makes it part of something else) is checked in code
 QTY_RE = re.compile(
@@ -47,6 +53,7 @@ QTY_RE = re.compile(
     r"(?P<post>左右|以上|余)?"
 )
 _RANGE_MARKS = frozenset("至到-~—－")
+_RANGE_NEXT = ("至", "-", "~", "—")
 
 _MAG = {None: 1, "": 1, "万": 10_000, "亿": 100_000_000}
 _NOT_BEFORE = frozenset("0123456789.第" + _CN_NUM)
@@ -115,27 +122,28 @@ def qualifier_of(*words: str | None) -> str:
 def find_quantities(text: str) -> list[Quantity]:
     """Every quantity in `text` (a normalised, space-free view), ranges' ends excluded."""
     out: list[Quantity] = []
+    last = len(text) - 1
     for m in QTY_RE.finditer(text):
-        num = m["num"]
-        if m.start() and text[m.start() - 1] in _NOT_BEFORE:
-            continue
-        s0 = m.start()
-        if s0 >= 2 and text[s0 - 1] in _RANGE_MARKS and (text[s0 - 2].isdigit() or text[s0 - 2] in _CN_NUM):
-            continue  # second half of a range: 1至2名
-        if text.startswith(("至", "-", "~", "—"), m.end()) and m.end() < len(text) - 1 \
-                and text[m.end() + 1].isdigit():
+        s0, e0 = m.span()
+        if s0:
+            before = text[s0 - 1]
+            if before in _NOT_BEFORE:
+                continue
+            if s0 >= 2 and before in _RANGE_MARKS and (text[s0 - 2].isdigit() or text[s0 - 2] in _CN_NUM):
+                continue  # second half of a range: 1至2名
+        if text.startswith(_RANGE_NEXT, e0) and e0 < last and text[e0 + 1].isdigit():
             continue  # first half of a range 1名至2名
-        value = parse_number(num, m["mag"])
+        num, q1, mag, q2, unit, post = m.groups()
+        # plain digits (most numbers) without the call; parse_number does the rest
+        value = int(num) * _MAG.get(mag, 1) if num.isdigit() else parse_number(num, mag)
         if value is None:
             continue
-        unit = m["unit"]
-        # a word like 五个/两个/一期 is language, not a statistic; skip bare Chinese one
-        chinese = not num[0].isdigit()
-        lead = text[max(0, m.start() - 2):m.start()]
+        lead = text[max(0, s0 - 2):s0]
         pre = lead if lead in _PRE else (lead[-1:] if lead[-1:] in _PRE else None)
-        out.append(Quantity(
-            start=m.start(), end=m.end(), value=value, unit=unit, unit_class=MEASURES[unit],
-            qualifier=qualifier_of(pre, m["q1"], m["q2"], m["post"]), chinese=chinese,
-            text=m.group(0),
-        ))
+        if pre is None and q1 is None and q2 is None and post is None:
+            qualifier = "exact"
+        else:
+            qualifier = qualifier_of(pre, q1, q2, post)
+        # a word like 五个/两个/一期 is language, not a statistic: chinese=True lets callers skip 一
+        out.append(Quantity(s0, e0, value, unit, MEASURES[unit], qualifier, not num[0].isdigit(), m.group()))
     return out

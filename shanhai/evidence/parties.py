@@ -14,8 +14,10 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from . import lexicon as lx
+from . import scan
 
 
 def _suffix_re() -> re.Pattern[str]:
@@ -46,8 +48,9 @@ for _t in sorted(lx.GENERIC_NAME_TAILS, key=len, reverse=True):
     _GENERIC_TAIL_BY_LAST[_t[-1]] = (*_GENERIC_TAIL_BY_LAST.get(_t[-1], ()), _t)
 _GENERIC_2 = frozenset(t for t in lx.GENERIC_NAME_TAILS if len(t) == 2) - lx.EAST_REGIONS - lx.WEST_REGIONS
 _GROUP_RE = re.compile("(?<!东)" + lx.GROUP_PARTY)
-# the last non-CJK character of a span (searched with endpos: \Z is the end of the span)
-_LAST_NON_CJK = re.compile(r"[^\u4e00-\u9fff][\u4e00-\u9fff]*\Z")
+_GROUP_STARTS = scan.starts(_GROUP_RE)  # 东/西: the lookbehind first hides them from the engine
+# a UTF-16 code unit's high byte -> 1 unless the unit is CJK (U+4E00–U+9FFF), for _non_cjk_mask
+_NON_CJK_BYTE = bytes(0 if 0x4E <= b <= 0x9F else 1 for b in range(256))
 _NOT_AFTER = "级场域"  # 市场, 县级, 县域: the suffix is part of another word
 _ORG_GENERIC = re.compile(r"(?:同类别|同类|各|该|所属|结对|受援|帮扶|贫困|深度贫困村|乡镇|农村|城区|中小|部分|相关|"
                           r"当地|本地|全县|全市|全区|县|市|区|乡|镇|村|的|其|两|多|有关|定点|上级|下级|重点|龙头|爱心|"
@@ -94,19 +97,26 @@ def _gazetteer_side(name: str) -> str | None:
     return None
 
 
+_BOUNDARY_SPLIT = re.compile(f"({_BOUNDARY_RE.pattern})")
+
+
 def _trim_left(window: str) -> str | None:
     """The part of `window` after its last boundary word; None when nothing name-like is left.
 
     A cut that would leave a single character falls back to the cut before it (和平区 after 在).
     """
-    ends = [m.end() for m in _BOUNDARY_RE.finditer(window)]
-    if not ends:
+    # one split (text, word, text, word, …, text) instead of a match object per word
+    parts = _BOUNDARY_SPLIT.split(window)
+    if len(parts) == 1:
         return window
-    if ends[-1] == len(window):
+    if not parts[-1]:
         return None  # the window ends with a function word: 现在的市
-    for e in reversed(ends):
-        if len(window) - e >= 2:
-            return window[e:]
+    tail = ""
+    for i in range(len(parts) - 1, 0, -2):  # the text after each word, last word first
+        tail = parts[i] + tail
+        if len(tail) >= 2:
+            return tail
+        tail = parts[i - 1] + tail
     return None
 
 
@@ -114,7 +124,9 @@ _LEVEL = {"省": 1, "自治区": 1, "特别行政区": 1, "市": 2, "州": 2, "�
           "自治县": 3, "旗": 3, "自治旗": 3, "新区": 3, "镇": 4, "乡": 4, "街道": 4, "村": 5}
 _NOT_AFTER_BY = {"乡": "村镇亲土愁情", "村": "民级", "市": "场级民值", "县": "级域城", "区": "级域", "省": "级份",
                  "镇": "级", "州": "级"}
+_NOT_AFTER_FOR = {suf: _NOT_AFTER + _NOT_AFTER_BY.get(suf, "") for suf in lx.REGION_SUFFIXES}
 _SCHOOL_ABBR = re.compile(r"[一二三四五六七八九十]+[中小]")
+_UNSEEN: Any = object()
 
 
 def _gazetteer_tail(stem: str) -> str | None:
@@ -124,29 +136,33 @@ def _gazetteer_tail(stem: str) -> str | None:
     return None
 
 
-def _prev_non_cjk(text: str, p: int, reach: int) -> int:
-    """Position of the last non-CJK character in the `reach` characters before p (-1 if none):
-    where a name can start. Callers only compare it with p - reach or nearer, so a character
-    further back counts as none (one short regex search instead of listing every non-CJK one)."""
-    m = _LAST_NON_CJK.search(text, max(0, p - reach), p)
-    return m.start() if m else -1
+def _non_cjk_mask(text: str) -> bytes:
+    """A byte per character of `text`, 1 where it is not CJK (U+4E00–U+9FFF): where a name can
+    start. `mask.rfind(1, p - reach, p)` is then the last such character shortly before p (-1 if
+    none; callers only compare it with p - reach or nearer). Made from the high bytes of the
+    UTF-16 form, at C speed; a text with characters beyond U+FFFF (two units each) goes by hand."""
+    data = text.encode("utf-16-be", "surrogatepass")
+    if len(data) == 2 * len(text):
+        return data[::2].translate(_NON_CJK_BYTE)
+    return bytes(0 if "\u4e00" <= c <= "\u9fff" else 1 for c in text)
 
 
-def _regions(text: str) -> list[Mention]:
+def _regions(text: str, non_cjk: bytes) -> list[Mention]:
     found: list[tuple[int, int, str, str, bool]] = []  # start, end, name, suffix, bounded
+    trimmed: dict[str, str | None] = {}  # window -> _trim_left(window): names recur in a document
     last_end = 0
     for m in _SUFFIX_RE.finditer(text):
         p, q = m.span()
         suf = m.group()
         nxt = text[q:q + 1]
-        if nxt and (nxt in _NOT_AFTER or nxt in _NOT_AFTER_BY.get(suf, "")):
+        if nxt and nxt in _NOT_AFTER_FOR[suf]:
             continue
         if suf == "市" and _SCHOOL_ABBR.match(text, q):
             continue
         if text[p - 1:q] in _GENERIC_2:
             continue  # 地区, 乡村, 城市, 乡镇 …: most suffix hits are common words; skip them cheaply
         limit = 10 if suf.startswith("自治") else 4
-        prev_non = _prev_non_cjk(text, p, 14)
+        prev_non = non_cjk.rfind(1, p - 14 if p > 14 else 0, p)
         lo = prev_non + 1 if prev_non >= p - 14 else max(0, p - 14)
         bounded = prev_non >= p - 4
         if last_end > lo:
@@ -162,13 +178,15 @@ def _regions(text: str) -> list[Mention]:
             found.append((p - 1, q, window + suf, suf, True))
             last_end = q
             continue
-        stem = _trim_left(window)
+        stem = trimmed.get(window, _UNSEEN)
+        if stem is _UNSEEN:
+            stem = trimmed[window] = _trim_left(window)
         if stem is None or len(stem) < 2:
             continue
         bounded = bounded or stem != window
         if len(stem) > limit:
             stem, bounded = stem[-limit:], False
-        tail = _gazetteer_tail(stem)
+        tail = _gazetteer_tail(stem) if len(stem) > 2 else None  # a tail is shorter than the stem
         if tail:
             stem, bounded = tail, True
         name = stem + suf
@@ -217,7 +235,7 @@ _GENERIC_ORG_SUFFIX = frozenset({"学校", "中小学", "大学", "学院", "医
                                  "工作组", "公司", "集团", "协会", "商会"})
 
 
-def _orgs(text: str, regions: list[Mention]) -> list[Mention]:
+def _orgs(text: str, regions: list[Mention], non_cjk: bytes) -> list[Mention]:
     ends = {r.end: r for r in regions}
     out: list[Mention] = []
     last_end = 0
@@ -225,7 +243,7 @@ def _orgs(text: str, regions: list[Mention]) -> list[Mention]:
         p, q = m.start(), m.end()
         if text[q:q + 1] in ("生", "校", "长"):  # 中学生, 大学生, 中小学校长
             continue
-        prev_non = _prev_non_cjk(text, p, 18)
+        prev_non = non_cjk.rfind(1, p - 18 if p > 18 else 0, p)
         lo = max(prev_non + 1 if prev_non >= p - 18 else max(0, p - 18), last_end)
         chain = None
         for pos in range(p, lo - 1, -1):  # the nearest region name ending inside the window
@@ -251,9 +269,10 @@ def _orgs(text: str, regions: list[Mention]) -> list[Mention]:
 
 def find_mentions(text: str) -> list[Mention]:
     """All party mentions in the compact view, sides resolved (see the module docstring)."""
-    regions = _regions(text)
+    non_cjk = _non_cjk_mask(text)
+    regions = _regions(text, non_cjk)
     r_names = {p_ for r in regions for p_ in r.parts}
-    orgs = _orgs(text, regions)
+    orgs = _orgs(text, regions, non_cjk)
     mentions: list[Mention] = list(orgs)
     covered = bytearray(len(text) + 1)
 
@@ -268,7 +287,7 @@ def find_mentions(text: str) -> list[Mention]:
     mentions += [r for r in regions if free(r.start, r.end)]
     for r in regions:
         cover(r.start, r.end)
-    for m in _GROUP_RE.finditer(text):
+    for m in scan.finditer(_GROUP_RE, text, _GROUP_STARTS):
         if free(m.start(), m.end()):
             mentions.append(Mention(m.start(), m.end(), m.group(), "group", m.group(),
                                     side="east" if m.group().startswith("东") else "west"))
@@ -293,19 +312,27 @@ def find_mentions(text: str) -> list[Mention]:
 
 
 def _resolve_sides(text: str, mentions: list[Mention]) -> None:
+    """`mentions` sorted by start (as find_mentions leaves them)."""
     side: dict[str, str] = {}
-    # 1. gazetteer: a name that is or starts with a known prefecture/province
+    # 1. gazetteer: a name that is or starts with a known prefecture/province (a name met again
+    #    sets nothing new: setdefault with the same values)
+    seen: set[tuple[str, tuple[str, ...]]] = set()
     for mt in mentions:
+        if (mt.name, mt.parts) in seen:
+            continue
+        seen.add((mt.name, mt.parts))
         for part in (mt.name, *mt.parts):
             s = _gazetteer_side(part)
             if s:
                 side.setdefault(_stem(part), s)
     # 2. chains: a component takes the side of the chain's known component (广州市南沙区 → 南沙 east)
     for mt in mentions:
-        sides = [side.get(_stem(p_)) for p_ in mt.parts if side.get(_stem(p_))]
-        if sides:
-            for p_ in mt.parts:
-                side.setdefault(_stem(p_), sides[0])
+        for p_ in mt.parts:
+            known = side.get(_stem(p_))
+            if known:
+                for q_ in mt.parts:
+                    side.setdefault(_stem(q_), known)
+                break
     # 3. roles the text gives each name, counted over the document
     votes: dict[str, Counter[str]] = {}
     for mt in mentions:
@@ -323,8 +350,7 @@ def _resolve_sides(text: str, mentions: list[Mention]) -> None:
             if not rest or rest[0][1] < n:
                 side[key] = top
     # 4. partners: in 甲与乙 / 甲、乙两地 an unknown name is on the other side of a known one
-    by_pos = sorted(mentions, key=lambda x: x.start)
-    for a, b in zip(by_pos, by_pos[1:], strict=False):
+    for a, b in zip(mentions, mentions[1:], strict=False):
         if text[a.end:b.start] in ("与", "和", "同", "、", "·"):
             sa, sb = side.get(a.key), side.get(b.key)
             if sa and not sb:
@@ -351,14 +377,18 @@ def _resolve_sides(text: str, mentions: list[Mention]) -> None:
                     break
         if not mt.side and mt.kind == "org":
             mt.side = _gazetteer_side(mt.name)
+    unresolved = [mt for mt in mentions if not mt.side]
+    if not unresolved:
+        return
     tails: dict[str, str] = {}  # every proper ending of a known name -> its side (first name wins)
+    done: set[tuple[str, str]] = set()
     for m in mentions:
-        if m.side:
+        if m.side and (m.name, m.side) not in done:
+            done.add((m.name, m.side))
             for k in range(1, len(m.name) - 1):
                 tails.setdefault(m.name[k:], m.side)
-    for mt in mentions:
-        if not mt.side:
-            mt.side = tails.get(mt.name)
+    for mt in unresolved:
+        mt.side = tails.get(mt.name)
 
 
 def is_modifier(text: str, mt: Mention) -> bool:

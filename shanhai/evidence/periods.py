@@ -13,6 +13,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from . import scan
 from .lexicon import DATE_LINE_RE
 
 _CN_DIGIT = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
@@ -32,6 +33,9 @@ TIME_RE = re.compile(
     r"|(?P<last>去年|上年度|上一年|上年)"
     r"|(?P<before>前年)"
 )
+# TIME_RE's alternatives start with named groups, so the engine would run all eleven at every
+# character; scan.finditer runs them only where a match can start (a year digit, 今, 去, 近 …)
+_TIME_STARTS = scan.starts(TIME_RE)
 _DATE_LINE = re.compile(DATE_LINE_RE)
 _ANY_DATE = re.compile(rf"(?P<y>{_YEAR})\s*[-/.年]\s*(?P<m>\d{{1,2}})\s*[-/.月]\s*(?P<d>\d{{1,2}})")
 
@@ -56,7 +60,7 @@ def find_times(text: str, ref_year: int | None) -> list[TimeExpr]:
     """Every time expression in `text` with its period resolved against `ref_year`."""
     out = []
     whole = False
-    for m in TIME_RE.finditer(text):
+    for m in scan.finditer(TIME_RE, text, _TIME_STARTS):
         g = m.groupdict()
         period: str | None = None
         if g["r1"]:
