@@ -11,6 +11,7 @@ from django.db import transaction
 from shanhai.accounts.models import Scope
 from shanhai.demo.fixture import demo_teams_load
 from shanhai.indicators.demo_reported import demo_reported_load
+from shanhai.indicators.models import PairingValue, ReportedValue
 from shanhai.indicators.rollups import rollups_rebuild
 from shanhai.network.models import Pairing
 from shanhai.regions.lookup import find_region
@@ -59,10 +60,14 @@ def demo_setup(*, stdout: object = None) -> list[Login]:
     call_command("migrate", verbosity=0, interactive=False)
     if not Region.objects.exists():
         regions_load()
-    if not Pairing.objects.exists():
+    fresh = not Pairing.objects.exists()
+    if fresh:
         call_command("synth", scale="demo", seed=2021, stdout=stdout)
     demo_teams_load()
-    # The articles' own figures as reported values (idempotent), then the roll-ups from scratch.
-    demo_reported_load()
-    rollups_rebuild(resume=False)
+    # The articles' own figures as reported values (idempotent; only needed once).
+    if fresh or not ReportedValue.objects.filter(source_kind="document").exists():
+        demo_reported_load()
+    # Roll-ups are kept up to date as records change; build them only for new data.
+    if fresh or not PairingValue.objects.exists():
+        rollups_rebuild(resume=False)
     return demo_users_ensure()

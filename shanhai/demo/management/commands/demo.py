@@ -21,6 +21,6 @@ class Command(BaseCommand):
         self.stdout.write("演示账号 / demo logins:")
         for login in logins:
             self.stdout.write(f"  用户名 {login.username}  密码 {login.password}  （{login.note}）")
-        self.stdout.write(f"打开 http://{addrport}/admin/ 登录。")
+        self.stdout.write(f"打开 http://{addrport}/ 查看看板与地图；数据管理在 http://{addrport}/admin/ 。")
         if not no_serve:
             call_command("runserver", addrport, use_reloader=False, insecure_serving=True)
