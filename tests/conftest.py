@@ -4,7 +4,14 @@ The region table (≈3,200 rows) is loaded once per test database, so every test
 counties. `DATABASE_URL` picks the database (SQLite by default; .ci/run sets PostgreSQL).
 """
 
+import os
+from pathlib import Path
+
 import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
 @pytest.fixture(scope="session")
@@ -45,3 +52,22 @@ def _reference_data_after_flush(request):
     if not Indicator.objects.exists():
         catalogue_sync()
         catalogue_clear()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium through Playwright. Missing: a skip on a workstation, a failure under CI=true
+    (`make browser` installs it there)."""
+    if not CHROMIUM.exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail("CI 下缺少 /usr/bin/chromium：浏览器测试不能跳过，请先运行 make browser。")
+        pytest.skip("Chromium is not installed at /usr/bin/chromium (apt-get install chromium, or `CI=true make browser`)")
+    # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make are still
+    # plain synchronous calls, so Django's async-safety guard is lifted for this test process only.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        yield chromium
+        chromium.close()

@@ -1,32 +1,12 @@
 """The upload page in a real browser (Debian's Chromium through Playwright): refuse, correct, confirm."""
 
-import os
-from pathlib import Path
 
 import pytest
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 PASSWORD = "browser-test-pw-1"
 HEAD = "东部地区,西部地区,年度,月份,就业去向,人数,新增就业,就业单位"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        if os.environ.get("CI") == "true":
-            pytest.fail("CI 下缺少 /usr/bin/chromium：浏览器测试不能跳过。")
-        pytest.skip("Chromium is not installed at /usr/bin/chromium")
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ installs it there).
 """
 
 import io
-import os
 from pathlib import Path
 
 import pytest
@@ -22,29 +21,9 @@ from shanhai.projects.models import FundAllocation, FundSource
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 LINE_KINDS = (PairingKind.PROVINCE, PairingKind.PREFECTURE, PairingKind.COUNTY)
 PASSWORD = "browser-test-pw-1"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        if os.environ.get("CI") == "true":
-            pytest.fail("CI 下缺少 /usr/bin/chromium：浏览器测试不能跳过，请先运行 make browser。")
-        pytest.skip("Chromium is not installed at /usr/bin/chromium (apt-get install chromium, or `CI=true make browser`)")
-    # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make are still
-    # plain synchronous calls, so Django's async-safety guard is lifted for this test process only.
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture
