@@ -41,13 +41,12 @@ _AD_STARTS = scan.starts(_AD)  # its alternatives start with groups: see scan.fi
 _METADATA = re.compile(r"^[\s【\[]*(?:来源|作者|编辑|字号|浏览|点击|阅读|发布|稿源|文章来源)")
 _SITE_PREFIX = re.compile(lx.SITE_PREFIX_RE)
 _PINYIN = re.compile(lx.PINYIN_RE)
-_PINYIN_STARTS = scan.starts(_PINYIN)
 _SPAM_SIZE = re.compile(lx.SPAM_SIZE_RE)
 _SIZE_UNIT = re.compile(r"\d\s*(?:mm|MM|cm|CM|μm|um|毫米|丝)")
-_SIZE_WORD = re.compile(r"mm|MM|cm|CM|μm|um|毫米|丝")  # what _SIZE_UNIT needs, found faster
 _SPAM_MACHINE_END = re.compile(f"(?:{lx.SPAM_MACHINE_RE})$")
 _SPAM_WORDS = re.compile("|".join(sorted(lx.SPAM_WORDS, key=len, reverse=True)))
 _MOJI_QUICK = re.compile("[\u00c2-\u00ef\ufffd锟烫屯]")
+_LATIN_MOJI = re.compile(rb"[\xc2-\xef]")  # _MOJI_QUICK's Latin-1 range, on Latin-1 bytes
 _MOJI = re.compile(
     r"(?:[\u00c2-\u00ef][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013\u2014"
     r"\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]{1,2}){2,}|\ufffd+|(?:锟斤拷|烫烫烫|屯屯屯)+"
@@ -82,7 +81,9 @@ def _RARE_PAIR_RE() -> re.Pattern[str]:  # noqa: N802 - a compiled constant, bui
     """Two uncommon CJK characters side by side: the cheap sign that a line may hold mojibake."""
     common = set(common_chars())
     rare = "".join(chr(c) for c in range(0x4E00, 0xA000) if chr(c) not in common)
-    return re.compile(f"[{re.escape(rare)}]{{2}}")
+    # [X][X], not [X]{2}: the engine skips ahead to a first character only when the pattern
+    # starts with a plain class (3x faster)
+    return re.compile(f"[{re.escape(rare)}][{re.escape(rare)}]")
 
 
 def _line_of(starts: list[int], pos: int) -> int:
@@ -126,8 +127,8 @@ def _text_spans(raw: str, norm_raw: str) -> list[tuple[int, int, str]]:
     """Inline noise over the whole text at once (one regex pass each, not one per line); none of
     these patterns crosses a line break."""
     spans: list[tuple[int, int, str]] = []
-    if "(" in norm_raw:
-        spans += [(m.start(), m.end(), "pinyin") for m in scan.finditer(_PINYIN, norm_raw, _PINYIN_STARTS)]
+    if "(" in norm_raw:  # pinyin starts with a parenthesis: in norm_raw （ is already (
+        spans += [(m.start(), m.end(), "pinyin") for m in scan.finditer(_PINYIN, norm_raw, "(")]
     # each spam pattern needs a character the text must hold; checking it first saves most scans
     i = norm_raw.find("机")
     while i >= 0:  # the machine pattern ends in 机: try it only where a 机 stands
@@ -135,11 +136,16 @@ def _text_spans(raw: str, norm_raw: str) -> list[tuple[int, int, str]]:
         if m:
             spans.append((m.start(), m.end(), "spam"))
         i = norm_raw.find("机", i + 1)
-    if _SIZE_WORD.search(norm_raw) and _SIZE_UNIT.search(norm_raw):
+    # each size unit (mm, cm, μm, 毫米, 丝 …) holds one of these: str `in` is cheaper than a regex scan
+    if ("m" in norm_raw or "M" in norm_raw or "毫" in norm_raw or "丝" in norm_raw) and _SIZE_UNIT.search(norm_raw):
         spans += [(m.start(), m.end(), "spam") for m in _SPAM_SIZE.finditer(norm_raw)]
     spans += [(m.start(), m.end(), "spam") for m in _SPAM_WORDS.finditer(norm_raw)]
     done = -1
-    for q in _MOJI_QUICK.finditer(raw):  # try the full pattern only from a suspicious character on
+    # _MOJI_QUICK's characters: four CJK/replacement ones, and Latin-1 letters (found among the
+    # few characters that encode to Latin-1: encoding skips the CJK at C speed)
+    suspicious = "\ufffd" in raw or "锟" in raw or "烫" in raw or "屯" in raw or \
+        _LATIN_MOJI.search(raw.encode("latin-1", "ignore")) is not None
+    for q in _MOJI_QUICK.finditer(raw) if suspicious else ():  # the full pattern only from such a character
         if q.start() < done:
             continue
         m = _MOJI.match(raw, q.start())

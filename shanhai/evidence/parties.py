@@ -10,10 +10,12 @@ gives it (到X跟岗学习 → east; 帮扶X, 向X捐赠, 到X开展帮扶 → w
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import attrgetter
 from typing import Any
 
 from . import lexicon as lx
@@ -55,7 +57,10 @@ _NOT_AFTER = "级场域"  # 市场, 县级, 县域: the suffix is part of anothe
 _ORG_GENERIC = re.compile(r"(?:同类别|同类|各|该|所属|结对|受援|帮扶|贫困|深度贫困村|乡镇|农村|城区|中小|部分|相关|"
                           r"当地|本地|全县|全市|全区|县|市|区|乡|镇|村|的|其|两|多|有关|定点|上级|下级|重点|龙头|爱心|"
                           r"党委|双方|各级|地方|我们|他们)*$")
-_ROLE = [(re.compile(b) if b else None, re.compile(a) if a else None, side) for b, a, side in lx.ROLE_CUES]
+# (words the text before ends with, else that pattern; pattern after; side): most cues before a
+# name are plain words, and str.endswith costs a fraction of a regex search
+_ROLE = [(scan.end_words(b) if b else None, re.compile(b) if b else None, re.compile(a) if a else None, side)
+         for b, a, side in lx.ROLE_CUES]
 _MODIFIER = tuple(lx.MODIFIER_FOLLOWERS)
 _GAZ = lx.EAST_REGIONS | lx.WEST_REGIONS
 _ETHNIC = re.compile(r"^(.{2,}?)(?:[\u4e00-\u9fff]{1,3}族)+$")
@@ -236,7 +241,7 @@ _GENERIC_ORG_SUFFIX = frozenset({"学校", "中小学", "大学", "学院", "医
 
 
 def _orgs(text: str, regions: list[Mention], non_cjk: bytes) -> list[Mention]:
-    ends = {r.end: r for r in regions}
+    region_ends = [r.end for r in regions]  # regions are in order and do not overlap
     out: list[Mention] = []
     last_end = 0
     for m in _ORG_RE.finditer(text):
@@ -245,11 +250,10 @@ def _orgs(text: str, regions: list[Mention], non_cjk: bytes) -> list[Mention]:
             continue
         prev_non = non_cjk.rfind(1, p - 18 if p > 18 else 0, p)
         lo = max(prev_non + 1 if prev_non >= p - 18 else max(0, p - 18), last_end)
-        chain = None
-        for pos in range(p, lo - 1, -1):  # the nearest region name ending inside the window
-            if pos in ends and ends[pos].start >= lo:
-                chain = ends[pos]
-                break
+        # the nearest region name ending inside the window: the last one ending by p (one ending
+        # earlier also starts earlier, so if that one starts before the window, all do)
+        k = bisect.bisect_right(region_ends, p) - 1
+        chain = regions[k] if k >= 0 and regions[k].end >= lo and regions[k].start >= lo else None
         if chain is not None and p > chain.end and _ORG_GENERIC.match(text, chain.end, p):
             continue  # 水城县同类别学校: a kind of institution in a region, the region is the party
         if chain is not None and p - chain.end <= 6 and not _BOUNDARY_RE.search(text, chain.end, p):
@@ -267,6 +271,9 @@ def _orgs(text: str, regions: list[Mention], non_cjk: bytes) -> list[Mention]:
     return out
 
 
+_START = attrgetter("start")
+
+
 def find_mentions(text: str) -> list[Mention]:
     """All party mentions in the compact view, sides resolved (see the module docstring)."""
     non_cjk = _non_cjk_mask(text)
@@ -274,17 +281,17 @@ def find_mentions(text: str) -> list[Mention]:
     r_names = {p_ for r in regions for p_ in r.parts}
     orgs = _orgs(text, regions, non_cjk)
     mentions: list[Mention] = list(orgs)
-    covered = bytearray(len(text) + 1)
+    covered = bytearray(len(text) + 1)  # 1 where a mention already stands
 
     def cover(s: int, e: int) -> None:
         covered[s:e] = b"\x01" * (e - s)
 
     def free(s: int, e: int) -> bool:
-        return not any(covered[s:e])
+        return covered.find(1, s, e) < 0  # bytearray.find: no Python loop over the span
 
     for o in orgs:
         cover(o.start, o.end)
-    mentions += [r for r in regions if free(r.start, r.end)]
+    mentions += [r for r in regions if covered.find(1, r.start, r.end) < 0]
     for r in regions:
         cover(r.start, r.end)
     for m in scan.finditer(_GROUP_RE, text, _GROUP_STARTS):
@@ -300,13 +307,14 @@ def find_mentions(text: str) -> list[Mention]:
     stems = {s for s in stems if s in text}
     # str.find per stem: the stems differ per document, and compiling a pattern for each costs more
     for s in sorted(stems, key=len, reverse=True):
+        n = len(s)
         i = text.find(s)
         while i >= 0:
-            if free(i, i + len(s)):
-                mentions.append(Mention(i, i + len(s), s, "short", _stem(s) if len(s) > 2 else s, parts=(s,)))
-                cover(i, i + len(s))
-            i = text.find(s, i + len(s))
-    mentions.sort(key=lambda x: x.start)
+            if covered.find(1, i, i + n) < 0:
+                mentions.append(Mention(i, i + n, s, "short", _stem(s) if n > 2 else s, parts=(s,)))
+                covered[i:i + n] = b"\x01" * n
+            i = text.find(s, i + n)
+    mentions.sort(key=_START)
     _resolve_sides(text, mentions)
     return mentions
 
@@ -340,8 +348,12 @@ def _resolve_sides(text: str, mentions: list[Mention]) -> None:
             continue  # already known: the gazetteer and chains outrank roles
         before = text[max(0, mt.start - 20):mt.start]
         after = text[mt.end:mt.end + 24]
-        for rb, ra, s in _ROLE:
-            if (rb is None or rb.search(before)) and (ra is None or ra.search(after)):
+        for words, rb, ra, s in _ROLE:
+            if words is not None:  # rb is (?:w1|w2…)$; $ also matches before a final newline
+                hit = before.endswith(words) or (before[-1:] == "\n" and before[:-1].endswith(words))
+            else:
+                hit = rb is None or rb.search(before) is not None
+            if hit and (ra is None or ra.search(after)):
                 votes.setdefault(mt.key, Counter())[s] += 1
                 break
     for key, c in votes.items():

@@ -127,14 +127,25 @@ def starts(pattern: re.Pattern[str], k: int = 2) -> re.Pattern[str] | None:
     return re.compile("".join(classes)) if classes else None
 
 
-def finditer(pattern: re.Pattern[str], text: str, hint: re.Pattern[str] | None) -> Iterator[re.Match[str]]:
-    """`pattern.finditer(text)`, trying the pattern only where `hint` (its `starts`) matches: the
-    same matches, since no match can start anywhere else and none is empty."""
+def finditer(pattern: re.Pattern[str], text: str, hint: re.Pattern[str] | str | None) -> Iterator[re.Match[str]]:
+    """`pattern.finditer(text)`, trying the pattern only where `hint` (its `starts`, or the one
+    character its matches can start with in this text) matches: the same matches, since no match
+    can start anywhere else and none is empty."""
     if hint is None:
         yield from pattern.finditer(text)
         return
     pos = 0
-    search, match = hint.search, pattern.match
+    match = pattern.match
+    if isinstance(hint, str):  # str.find: faster still than a regex search
+        while (p := text.find(hint, pos)) >= 0:
+            m = match(text, p)
+            if m is None:
+                pos = p + 1
+            else:
+                yield m
+                pos = m.end()
+        return
+    search = hint.search
     while (s := search(text, pos)) is not None:
         p = s.start()
         m = match(text, p)
@@ -184,3 +195,42 @@ def _needs(items: Iterable[tuple[Any, Any]]) -> frozenset[str] | None:
 def words_re(words: Iterable[str]) -> re.Pattern[str]:
     """A search for any of `words`: plain words only, so the engine skips to their first characters."""
     return re.compile("|".join(sorted(map(re.escape, words), key=len, reverse=True)))
+
+
+def end_words(pattern: str) -> tuple[str, ...] | None:
+    """For a pattern that is plain words and `$` ((?:到|赴|前往)$), the words, else None.
+
+    `search(s)` is then `s.endswith(words)`, or the same before a final newline (where `$` also
+    matches): a method call instead of a regex search."""
+    parsed = sre_parse.parse(pattern)
+    items = list(parsed)
+    if parsed.state.flags & (re.IGNORECASE | re.MULTILINE) or len(items) < 2 or items[-1] != (sre_c.AT, sre_c.AT_END):
+        return None
+    words = _words(items[:-1])
+    return tuple(sorted(words)) if words else None
+
+
+def _words(items: Iterable[tuple[Any, Any]]) -> set[str] | None:
+    """Every string a sequence of literals, literal classes and alternations of them matches."""
+    out = {""}
+    for op, av in items:
+        if op is sre_c.LITERAL:
+            alts = {chr(av)}
+        elif op is sre_c.IN and all(o is sre_c.LITERAL for o, _ in av):
+            alts = {chr(c) for _, c in av}
+        elif op is sre_c.BRANCH:
+            sets = [_words(a) for a in av[1]]
+            if any(w is None for w in sets):
+                return None
+            alts = set().union(*sets)  # type: ignore[arg-type]
+        elif op is sre_c.SUBPATTERN and not av[1] and not av[2]:
+            sub = _words(av[3])
+            if sub is None:
+                return None
+            alts = sub
+        else:
+            return None
+        out = {a + b for a in out for b in alts}
+        if len(out) > 200:
+            return None
+    return out
