@@ -108,7 +108,7 @@ def _line_reason(t: str) -> str | None:
     """Why a whole body line is noise, or None to keep it."""
     if len(t) > 160:
         return None  # page furniture, ads and bylines are short lines
-    if _IMAGE.match(t):
+    if "." in t and _IMAGE.match(t):  # a file name has its dot
         return "image"
     if len(t) <= 60 and _is_ad(t):
         return "ad"
@@ -301,7 +301,9 @@ def clean(raw: str, options: Options | None = None) -> Cleaned:
         if run:
             dropped.append(DroppedSpan(run[0], run[1], run[2], raw[run[0]:run[1]]))
             run = None
-        spans = _inline_spans(norms[i], by_line.get(i, []), moji.get(i, []), prefixes) if options.clean else []
+        # (most lines have nothing to drop inside them: no call for those)
+        spans = _inline_spans(norms[i], by_line.get(i, []), moji.get(i, []), prefixes) \
+            if options.clean and (prefixes or i in by_line or i in moji) else []
         if out:
             out.append("\n")
             out_norm.append("\n")

@@ -29,13 +29,15 @@ from .document import Fact
 from .normalize import TextView
 from .numbers import Quantity, find_quantities
 from .parties import Mention, find_mentions, is_modifier
-from .periods import TimeExpr, find_times
+from .periods import find_times
 
 _Row = tuple[lx.Rule, re.Pattern[str], re.Pattern[str] | None, re.Pattern[str] | None, str | None,
              re.Pattern[str] | None]
-# a rule's item pattern is searched for each quantity, ~10 rows in turn; most rows fail, and a
-# search for the words every match of a row holds (教师|老师|支教 …) fails several times faster;
-# a single such word (培训, 带头人 …) is tested with str `in`, faster still
+# A rule's item pattern is searched for each quantity, row after row, and most rows fail. Every
+# match of a row holds one of a few words (scan.needs: 教师|老师|支教 …), so a row is only tried
+# where the item holds one: first the rows whose words start with a character of the item are
+# picked in one go (a search for those characters), then each such row's words are looked for
+# (str `in` for one word, else one search for any of them), then the row's own pattern.
 _NEEDS = [scan.needs(r.item) for r in lx.RULES]
 _RULES: list[_Row] = [
     (r, re.compile(r.item), re.compile(r.cue) if r.cue else None, re.compile(r.veto) if r.veto else None,
@@ -44,17 +46,20 @@ _RULES: list[_Row] = [
     for r, needs in zip(lx.RULES, _NEEDS, strict=True)
 ]
 _RULES_BY_UNIT: dict[str, list[_Row]] = {}
-for _r in _RULES:
-    for _u in _r[0].units:
-        _RULES_BY_UNIT.setdefault(_u, []).append(_r)
-# one pattern per unit class that any of its rows would need: most quantities (10余种, 人均2000元 …)
-# fit no row, and one failed search is much cheaper than one per row. When every row has its
-# words, any of those words is that test (cheaper still); else any of the rows' patterns.
-_ANY_RULE: dict[str, re.Pattern[str]] = {}
-for _u in _RULES_BY_UNIT:
-    _sets = [n for r, n in zip(lx.RULES, _NEEDS, strict=True) if _u in r.units]
-    _ANY_RULE[_u] = (scan.words_re(frozenset().union(*_sets)) if all(_sets) else  # type: ignore[arg-type]
-                     re.compile("|".join(f"(?:{r.item})" for r, *_ in _RULES_BY_UNIT[_u])))
+# per unit class: (rows tried whatever the item holds, a search for the first characters of the
+# rows' words, first character -> rows), rows as bits (row i of the unit's list is 1 << i)
+_FIRSTS_BY_UNIT: dict[str, tuple[int, re.Pattern[str] | None, dict[str, int]]] = {}
+for _u in sorted({u for r in lx.RULES for u in r.units}):
+    _always, _firsts = 0, {}
+    for _r, _needs in zip(_RULES, _NEEDS, strict=True):
+        if _u in _r[0].units:
+            _bit = 1 << len(_RULES_BY_UNIT.setdefault(_u, []))
+            _RULES_BY_UNIT[_u].append(_r)
+            if not _needs:
+                _always |= _bit
+            for _w in _needs or ():
+                _firsts[_w[0]] = _firsts.get(_w[0], 0) | _bit
+    _FIRSTS_BY_UNIT[_u] = (_always, re.compile(f"[{re.escape(''.join(_firsts))}]") if _firsts else None, _firsts)
 _PAREN = re.compile(r"\([^()\n]{0,120}\)|\[[^\[\]\n]{0,120}\]")
 _BASELINE = re.compile(lx.BASELINE_RE)
 _BASELINE_STARTS = scan.starts(_BASELINE)  # its alternatives start with groups: see scan.finditer
@@ -81,12 +86,11 @@ class _Bounds:
     def __init__(self, cuts: list[int], n: int) -> None:
         self.cuts = cuts
         self.n = n
+        # the span between cut i-1 and cut i, for each i (the text's ends as outer cuts)
+        self._spans = list(zip([0] + [c + 1 for c in cuts], [*cuts, n], strict=True))
 
     def around(self, pos: int) -> tuple[int, int]:
-        i = bisect.bisect_left(self.cuts, pos)
-        start = self.cuts[i - 1] + 1 if i > 0 else 0
-        end = self.cuts[i] if i < len(self.cuts) else self.n
-        return start, end
+        return self._spans[bisect.bisect_left(self.cuts, pos)]
 
 
 def _positions(text: str, ch: str) -> list[int]:
@@ -129,13 +133,14 @@ def extract(view: TextView, *, doc_id: str, published: dt.date | None, dedup: bo
     text = _mask(view.compact)
     ref_year = published.year if published else None
     quantities = find_quantities(text)
-    q_starts = [q.start for q in quantities]
+    masked = _mask_quantities(text, quantities)
     sents, segs, clauses, items = _bounds(text)
 
     baselines = list(scan.finditer(_BASELINE, text, _BASELINE_STARTS))
-    rates = list(_RATE.finditer(text))
+    rates = list(_RATE.finditer(text)) if "%" in text else []  # a rate is N%
     consumed = [(m.start(), m.end()) for m in baselines] + [(m.start(), m.end()) for m in rates]
-    sent_times: dict[tuple[int, int], list[TimeExpr]] = {}  # found per sentence, only where a fact is
+    # (start, end, period) of the time expressions of a sentence, found only where a fact is
+    sent_times: dict[tuple[int, int], list[tuple[int, int, str | None]]] = {}
     mentions = [m for m in find_mentions(text) if not is_modifier(text, m)]
     mention_starts = [m.start for m in mentions]
 
@@ -150,7 +155,7 @@ def extract(view: TextView, *, doc_id: str, published: dt.date | None, dedup: bo
         seg = segs.around(q.start)
         clause = clauses.around(q.start)
         found = (q.unit in _PAIR_UNITS and _pair(text, q, clause, mentions, mention_starts, pair_side)) or _rule(
-            text, q, item, seg, quantities, q_starts)
+            text, masked, q, item, seg)
         if not found:
             continue
         metric, ev = found
@@ -174,12 +179,11 @@ def extract(view: TextView, *, doc_id: str, published: dt.date | None, dedup: bo
         east = view.original(em.start, em.end) if em else None
         west = view.original(wm.start, wm.end) if wm else None
         if c.sent not in sent_times:
-            found_t = find_times(text[c.sent[0]:c.sent[1]], ref_year)
+            s0 = c.sent[0]
             sent_times[c.sent] = [
-                t for t in (TimeExpr(t.start + c.sent[0], t.end + c.sent[0],
-                                     _year_before(text, c.sent[0] + t.start, ref_year) if t.whole_year else t.period)
-                            for t in found_t)
-                if not _inside(t.start, t.end, consumed)
+                (t.start + s0, t.end + s0, _year_before(text, s0 + t.start, ref_year) if t.whole_year else t.period)
+                for t in find_times(text[s0:c.sent[1]], ref_year)
+                if not (consumed and _inside(t.start + s0, t.end + s0, consumed))
             ]
         period = _period(c, sent_times[c.sent])
         s, e = view.span(*c.ev)
@@ -258,33 +262,46 @@ def _mention_ending_at(pos: int, mentions: list[Mention], starts: list[int]) -> 
     return None
 
 
-def _rule(text: str, q: Quantity, item: tuple[int, int], seg: tuple[int, int], quantities: list[Quantity],
-          q_starts: list[int]) -> tuple[str, tuple[int, int]] | None:
-    # the item with this quantity as ### and any other as §§§ (same length, so offsets hold)
+def _mask_quantities(text: str, quantities: list[Quantity]) -> str:
+    """`text` with every quantity (but a batch count) as §§§: the same length, so offsets hold."""
     parts: list[str] = []
-    pos = item[0]
-    for k in range(max(bisect.bisect_left(q_starts, item[0]) - 1, 0), len(quantities)):
-        o = quantities[k]
-        if o.start >= item[1]:
-            break
-        if o.end <= item[0] or o.unit_class == "batch":
-            continue
-        s0, e0 = max(o.start, pos), min(o.end, item[1])
-        parts += [text[pos:s0], ("#" if o is q else "§") * (e0 - s0)]
-        pos = e0
-    parts.append(text[pos:item[1]])
-    s = "".join(parts)
-    if q.unit_class not in _ANY_RULE or not _ANY_RULE[q.unit_class].search(s):
+    pos = 0
+    for o in quantities:
+        if o.unit_class != "batch":
+            parts += [text[pos:o.start], "§" * (o.end - o.start)]
+            pos = o.end
+    parts.append(text[pos:])
+    return "".join(parts)
+
+
+def _rule(text: str, masked: str, q: Quantity, item: tuple[int, int], seg: tuple[int, int]
+          ) -> tuple[str, tuple[int, int]] | None:
+    rows = _RULES_BY_UNIT.get(q.unit_class)
+    if rows is None:
         return None
-    context = text[seg[0]:item[1]]
-    for rule, rx, cue, veto, word, words in _RULES_BY_UNIT.get(q.unit_class, ()):
+    # the item with this quantity as ### and any other as §§§
+    i0, i1 = item
+    e = q.end if q.end < i1 else i1
+    s = masked[i0:q.start] + "#" * (e - q.start) + masked[e:i1]
+    always, first_chars, firsts = _FIRSTS_BY_UNIT[q.unit_class]
+    bits = always
+    if first_chars is not None:
+        for ch in first_chars.findall(s):
+            bits |= firsts[ch]
+    if not bits:
+        return None
+    context = text[seg[0]:i1]
+    while bits:  # the picked rows, in order
+        low = bits & -bits
+        bits ^= low
+        rule, rx, cue, veto, word, words = rows[low.bit_length() - 1]
         # none of the words every match of this row holds: the row cannot match
         if (word is not None and word not in s) or (words is not None and not words.search(s)):
             continue
         m = rx.search(s)
         if not m or (veto and veto.search(s)) or (cue and not cue.search(context)):
             continue
-        return rule.metric, (item[0] + m.start(), item[0] + m.end())
+        return rule.metric, (i0 + m.start(), i0 + m.end())
     return None
 
 
@@ -414,10 +431,10 @@ def _year_before(text: str, pos: int, ref_year: int | None) -> str | None:
     return str(ref_year) if ref_year else None
 
 
-def _period(c: _Cand, times: list[TimeExpr]) -> str | None:
-    """The last time expression before the quantity in its sentence."""
-    before = [t for t in times if t.end <= c.q.start]
-    return before[-1].period if before else None
+def _period(c: _Cand, times: list[tuple[int, int, str | None]]) -> str | None:
+    """The last time expression (start, end, period) before the quantity in its sentence."""
+    before = [t for t in times if t[1] <= c.q.start]
+    return before[-1][2] if before else None
 
 
 def _attach_baselines(text: str, cands: list[_Cand], baselines: list[re.Match[str]], rates: list[re.Match[str]],

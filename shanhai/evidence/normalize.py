@@ -143,16 +143,24 @@ def _phrases() -> tuple[re.Pattern[str] | None, dict[str, str]]:
 
 def to_norm(text: str, char_norm: str = "") -> str:
     """Same-length simplified, half-width view of `text` (`char_norm`: `text` already through the
-    character table, reused when the text is not Traditional)."""
-    table, _ = _tables()
+    character table, reused when given)."""
+    have_chars = len(char_norm) == len(text)
     if is_traditional(text):
         # OpenCC's t2s: its phrase table first (longest match), then its character table
         rx, phrases = _phrases()
         if rx is not None:
-            text = rx.sub(lambda m: phrases[m.group()], text)
-    elif len(char_norm) == len(text):
-        return char_norm
-    return fast_translate(text)
+            if not have_chars or _char_classes()[2].search(text):  # (a 薴 → 苧 chain: the plain way)
+                return fast_translate(rx.sub(lambda m: phrases[m.group()], text))
+            # the same from char_norm: phrases are same-length, so outside them the result is
+            # char_norm, and inside them it is the phrase's replacement through the character table
+            parts: list[str] = []
+            pos = 0
+            for m in rx.finditer(text):
+                parts += [char_norm[pos:m.start()], fast_translate(phrases[m.group()])]
+                pos = m.end()
+            parts.append(char_norm[pos:])
+            return "".join(parts)
+    return char_norm if have_chars else fast_translate(text)
 
 
 @lru_cache(maxsize=1)

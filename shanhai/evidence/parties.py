@@ -61,6 +61,7 @@ _ORG_GENERIC = re.compile(r"(?:同类别|同类|各|该|所属|结对|受援|帮
 # name are plain words, and str.endswith costs a fraction of a regex search
 _ROLE = [(scan.end_words(b) if b else None, re.compile(b) if b else None, re.compile(a) if a else None, side)
          for b, a, side in lx.ROLE_CUES]
+_ROLE_WORDS = tuple(w for words, *_ in _ROLE for w in words or ())  # any of them: one test for all
 _MODIFIER = tuple(lx.MODIFIER_FOLLOWERS)
 _GAZ = lx.EAST_REGIONS | lx.WEST_REGIONS
 _ETHNIC = re.compile(r"^(.{2,}?)(?:[\u4e00-\u9fff]{1,3}族)+$")
@@ -300,10 +301,10 @@ def find_mentions(text: str) -> list[Mention]:
                                     side="east" if m.group().startswith("东") else "west"))
             cover(m.start(), m.end())
     # short names: stems of county-level names and provinces, written alone
-    stems = {_stem(p_) for r in regions for p_ in r.parts if _level(p_) <= 3}
+    stems = {_stem(p_) for p_ in r_names if _level(p_) <= 3}  # r_names: the parts, each once
     stems = {s for s in stems if len(s) >= 2 and s not in r_names}
     stems |= set(lx.PROVINCES)
-    stems |= {p_ for r in regions for p_ in r.parts if len(p_) == 2}  # 岷县 written alone elsewhere
+    stems |= {p_ for p_ in r_names if len(p_) == 2}  # 岷县 written alone elsewhere
     stems = {s for s in stems if s in text}
     # str.find per stem: the stems differ per document, and compiling a pattern for each costs more
     for s in sorted(stems, key=len, reverse=True):
@@ -348,9 +349,11 @@ def _resolve_sides(text: str, mentions: list[Mention]) -> None:
             continue  # already known: the gazetteer and chains outrank roles
         before = text[max(0, mt.start - 20):mt.start]
         after = text[mt.end:mt.end + 24]
+        tail = before[:-1] if before[-1:] == "\n" else before  # $ also matches before a final newline
+        cued = tail.endswith(_ROLE_WORDS)
         for words, rb, ra, s in _ROLE:
-            if words is not None:  # rb is (?:w1|w2…)$; $ also matches before a final newline
-                hit = before.endswith(words) or (before[-1:] == "\n" and before[:-1].endswith(words))
+            if words is not None:  # rb is (?:w1|w2…)$
+                hit = cued and tail.endswith(words)
             else:
                 hit = rb is None or rb.search(before) is not None
             if hit and (ra is None or ra.search(after)):

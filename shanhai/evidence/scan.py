@@ -200,14 +200,16 @@ def words_re(words: Iterable[str]) -> re.Pattern[str]:
 def end_words(pattern: str) -> tuple[str, ...] | None:
     """For a pattern that is plain words and `$` ((?:到|赴|前往)$), the words, else None.
 
-    `search(s)` is then `s.endswith(words)`, or the same before a final newline (where `$` also
-    matches): a method call instead of a regex search."""
+    `search(s)` is then `t.endswith(words)`, t being s without one final newline (`$` also
+    matches before that): a method call instead of a regex search."""
     parsed = sre_parse.parse(pattern)
     items = list(parsed)
     if parsed.state.flags & (re.IGNORECASE | re.MULTILINE) or len(items) < 2 or items[-1] != (sre_c.AT, sre_c.AT_END):
         return None
     words = _words(items[:-1])
-    return tuple(sorted(words)) if words else None
+    if not words or "" in words or any("\n" in w for w in words):
+        return None  # (a word with a newline would need more than endswith)
+    return tuple(sorted(words))
 
 
 def _words(items: Iterable[tuple[Any, Any]]) -> set[str] | None:
