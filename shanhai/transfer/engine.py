@@ -43,6 +43,8 @@ from shanhai.transfer.specs import TYPES, Col, RowValues, TypeSpec, get_spec
 
 MAX_LISTED_ERRORS = 50_000
 MAX_LISTED_CHANGES = 200
+MAX_LISTED_WARNINGS = 1_000
+DATED_KINDS = frozenset({"date", "year"})  # a year beyond next year in these is a warning to confirm
 
 
 @dataclass(frozen=True)
@@ -83,10 +85,29 @@ class ImportResult:
     changes: list[Change] = field(default_factory=list)
     committed: bool = False
     seconds: float = 0.0
+    # Cells that parse but look wrong (a date or year beyond next year): listed, and the file is written
+    # only when the user has confirmed them (`accept_warnings`, the page's checkbox, --accept-warnings).
+    warnings: list[RowError] = field(default_factory=list)
+    warning_count: int = 0
+    accept_warnings: bool = False
 
     @property
     def ok(self) -> bool:
         return not self.errors and not self.file_errors and not self.error_count
+
+    @property
+    def held(self) -> bool:
+        """No errors, but warnings nobody has confirmed yet: not written."""
+        return self.ok and bool(self.warning_count) and not self.accept_warnings
+
+    @property
+    def writable(self) -> bool:
+        return self.ok and not self.held
+
+    def add_warning(self, warning: RowError) -> None:
+        self.warning_count += 1
+        if len(self.warnings) < MAX_LISTED_WARNINGS:
+            self.warnings.append(warning)
 
     def add_error(self, error: RowError) -> None:
         self.error_count += 1
@@ -104,6 +125,8 @@ class ImportResult:
             "rows": self.rows, "created": self.created, "updated": self.updated, "unchanged": self.unchanged,
             "skipped": self.skipped, "bad_rows": self.bad_rows, "error_count": self.error_count,
             "errors": [e.__dict__ for e in self.errors], "file_errors": self.file_errors, "notes": self.notes,
+            "warnings": [w.__dict__ for w in self.warnings], "warning_count": self.warning_count,
+            "held": self.held,
             "changes": [
                 {"sheet": c.sheet, "row": c.row, "action": c.action, "label": c.label, "fields": c.fields}
                 for c in self.changes
@@ -243,6 +266,7 @@ class RowReader:
     def __init__(self, spec: TypeSpec, result: ImportResult) -> None:
         self.spec = spec
         self.result = result
+        self.horizon = timezone.localdate().year + 1  # dates and years after next year are warned about
 
     def plan(self, source: Source) -> list[tuple[int, Col, Callable[[Any], Any]]]:
         """(file column, spec column, parser) for each column the sheet has."""
@@ -280,9 +304,12 @@ class RowReader:
                 errors.append((c.name, f"公式结果为错误值{value.strip()}。"))
                 continue
             try:
-                values[c.name] = parse(value)
+                values[c.name] = parsed = parse(value)
             except p.CellError as e:
                 errors.append((c.name, e.reason))
+                continue
+            if c.kind in DATED_KINDS and beyond(parsed, self.horizon):
+                self.warn_future(source, number, c, value, parsed)
         rv = RowValues(values, (self.result.filename, source.name, number))
         rv.errors = errors
         return rv
@@ -320,6 +347,14 @@ class RowReader:
             if batch:
                 yield source, batch
 
+    def warn_future(self, source: Source, number: int, c: Col, raw: Any, value: Any) -> None:
+        header = source.header.headers.get(c.name) or c.header
+        year = value if isinstance(value, int) else value.year
+        self.result.add_warning(RowError(
+            source.name, number, header, masked(c, raw),
+            f"「{c.base_header}」为{year}年，晚于明年（{self.horizon}年）；请核对是否填写有误。",
+        ))
+
     def report(self, source: Source, number: int, raw: list[Any], errors: list[tuple[str, str]]) -> None:
         self.result.bad_rows += 1
         for name, reason in errors:
@@ -330,6 +365,12 @@ class RowReader:
                 c = source.header.columns[index]
                 value = masked(c, raw[index])
             self.result.add_error(RowError(source.name, number, header, value, reason))
+
+
+def beyond(value: Any, horizon: int) -> bool:
+    """True for a parsed date or year later than the horizon year."""
+    year = value if value.__class__ is int else getattr(value, "year", None)
+    return year is not None and year > horizon
 
 
 def _column_label(spec: TypeSpec, name: str) -> str:
@@ -466,12 +507,19 @@ def import_file(
     filename: str = "",
     limits: Limits | None = None,
     fast: bool | None = None,
+    accept_warnings: bool = False,
+    on_commit_inside: Callable[[ImportResult], None] | None = None,
 ) -> ImportResult:
-    """Import one file; see the module docstring. `fast=False` forces the general path (tests)."""
+    """Import one file; see the module docstring. `fast=False` forces the general path (tests).
+
+    A file with warnings (`result.warnings`) is written only with `accept_warnings`. `on_commit_inside`
+    runs inside the import's transaction right after the data is written (the caller's bookkeeping,
+    such as the upload's status): it commits with the data or rolls back with it.
+    """
     started = time.perf_counter()
     path = Path(path)
     filename = filename or path.name
-    result = ImportResult(filename=filename, dry_run=dry_run)
+    result = ImportResult(filename=filename, dry_run=dry_run, accept_warnings=accept_warnings)
     spec = get_spec(type_key) if type_key else None
     try:
         with open_book(path, limits=limits, filename=filename) as book:
@@ -488,9 +536,11 @@ def import_file(
             if use_fast:
                 from shanhai.transfer.fastpath import run_fast
 
-                run_fast(spec, sources, result, user=user, dry_run=dry_run, reason=reason)
+                run_fast(spec, sources, result, user=user, dry_run=dry_run, reason=reason,
+                         on_commit_inside=on_commit_inside)
             else:
-                run_general(spec, sources, result, user=user, dry_run=dry_run, reason=reason)
+                run_general(spec, sources, result, user=user, dry_run=dry_run, reason=reason,
+                            on_commit_inside=on_commit_inside)
     except ReaderError as e:
         result.file_errors.append(e.message)
     finally:
@@ -523,18 +573,30 @@ class _Rollback(Exception):
     pass
 
 
+def mark_committed(result: ImportResult, on_commit_inside: Callable[[ImportResult], None] | None) -> None:
+    """Called inside the transaction once the data is written: the hook's writes share its fate."""
+    result.committed = True
+    if on_commit_inside is not None:
+        try:
+            on_commit_inside(result)
+        except BaseException:
+            result.committed = False  # the exception leaves the atomic block: nothing is kept
+            raise
+
+
 # ---- the general path ------------------------------------------------------------------------
 
 def run_general(
-    spec: TypeSpec, sources: list[Source], result: ImportResult, *, user: Any, dry_run: bool, reason: str
+    spec: TypeSpec, sources: list[Source], result: ImportResult, *, user: Any, dry_run: bool, reason: str,
+    on_commit_inside: Callable[[ImportResult], None] | None = None,
 ) -> None:
     try:
         with transaction.atomic():
             plan = GeneralPlan(spec, result, user)
             plan.validate(sources)
-            if result.ok and not dry_run:
+            if result.writable and not dry_run:
                 plan.write(reason)
-                result.committed = True
+                mark_committed(result, on_commit_inside)
             if not result.committed:
                 raise _Rollback
     except _Rollback:

@@ -25,7 +25,7 @@ not blocked) for the import, so matching and "ids above the old maximum are ours
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from operator import itemgetter
 from typing import Any
@@ -35,13 +35,16 @@ from django.utils import timezone
 
 from shanhai.transfer.checks import ModelRules
 from shanhai.transfer.engine import (
+    DATED_KINDS,
     Change,
     ImportResult,
     RowReader,
     Source,
     _Rollback,
+    beyond,
     field_columns,
     history_user,
+    mark_committed,
     refresh_rollups,
     rules_errors,
 )
@@ -56,7 +59,8 @@ _NULL_INT = -1  # stands for NULL in nullable integer key columns (month), so ke
 
 
 def run_fast(
-    spec: TypeSpec, sources: list[Source], result: ImportResult, *, user: Any, dry_run: bool, reason: str
+    spec: TypeSpec, sources: list[Source], result: ImportResult, *, user: Any, dry_run: bool, reason: str,
+    on_commit_inside: Callable[[ImportResult], None] | None = None,
 ) -> None:
     try:
         with transaction.atomic(), _sqlite_cache():
@@ -74,10 +78,10 @@ def run_fast(
                         stage.no_matches()
                 if result.ok:
                     stage.classify(result, {s.number: s.name for s in sources})
-                if result.ok and not dry_run:
+                if result.writable and not dry_run:
                     pairing_ids, years = stage.write(history_user(user), reason, result.filename)
                     refresh_rollups(pairing_ids, years)
-                    result.committed = True
+                    mark_committed(result, on_commit_inside)
             finally:
                 stage.drop()
             if not result.committed:
@@ -126,9 +130,12 @@ class ColumnChecker:
         if value is NO_VALUE or (value.__class__ is str and value.strip() in EXCEL_ERRORS):
             return _BAD
         try:
-            return parse(value)
+            parsed = parse(value)
         except CellError:
             return _BAD
+        if c.kind in DATED_KINDS and beyond(parsed, self.reader.horizon):
+            return _BAD  # row by row, where the reader lists the warning
+        return parsed
 
     def _column(self, c: Any, parse: Any, values: list[Any], bad: set[int]) -> list[Any]:
         """The column parsed: comprehensions for the common case, the full cell check for the rest."""
