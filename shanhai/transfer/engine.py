@@ -32,6 +32,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
+from shanhai.core.db import read_atomic
 from shanhai.core.fields import Domain
 from shanhai.core.privacy import mask_id_number, mask_phone
 from shanhai.transfer import parsers as p
@@ -591,7 +592,8 @@ def run_general(
     on_commit_inside: Callable[[ImportResult], None] | None = None,
 ) -> None:
     try:
-        with transaction.atomic():
+        # A check (dry run) only reads: on SQLite it takes no write lock, so it never waits behind an import.
+        with read_atomic() if dry_run else transaction.atomic():
             plan = GeneralPlan(spec, result, user)
             plan.validate(sources)
             if result.writable and not dry_run:

@@ -33,6 +33,7 @@ from typing import Any
 from django.db import connection, models, transaction
 from django.utils import timezone
 
+from shanhai.core.db import read_atomic
 from shanhai.transfer.checks import ModelRules
 from shanhai.transfer.engine import (
     DATED_KINDS,
@@ -63,14 +64,17 @@ def run_fast(
     on_commit_inside: Callable[[ImportResult], None] | None = None,
 ) -> None:
     try:
-        with transaction.atomic(), _sqlite_cache():
+        # A check (dry run) only reads and stages into temporary tables: on SQLite it takes no write
+        # lock, and on PostgreSQL it does not lock the target against writers.
+        with read_atomic() if dry_run else transaction.atomic(), _sqlite_cache():
             stage = Stage(spec)
             try:
                 suspects = _validate_and_stage(spec, sources, result, user, stage)
                 if suspects:
                     stage.report_duplicates(result, sources, suspects, verified=result.ok)
                 if result.ok:
-                    stage.lock_target()
+                    if not dry_run:
+                        stage.lock_target()
                     if stage.target_has_rows():
                         stage.finish_loading()
                         stage.match(result, sources)
