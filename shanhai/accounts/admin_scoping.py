@@ -1,9 +1,11 @@
-"""The admin side of scoping: lists, lookups, autocompletes, edits and history all go through `visible`."""
+"""The admin side of scoping: lists, lookups, autocompletes and history go through `visible`; every
+save, delete and history revert goes through `accounts.writes` (the one door for writes)."""
 
 from typing import Any
 
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
 from django.db.models.fields.related import ForeignKey, ManyToManyField
 from django.forms import ModelChoiceField, ModelMultipleChoiceField
@@ -12,6 +14,17 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from shanhai.accounts.scoping import scope_filter, visible
+from shanhai.accounts.writes import (
+    WriteGuard,
+    WriteRefused,
+    guarded_delete,
+    guarded_save,
+    is_national,
+    is_reference,
+    pairing_children_errors,
+    pairing_shape_changed,
+    stored_state,
+)
 from shanhai.network.models import Pairing, PairingKind, Programme
 from shanhai.regions.models import Level, Region
 from shanhai.transfer.admin_export import ExportActionsMixin
@@ -123,8 +136,30 @@ def year_filter(field: str, is_date: bool) -> type[admin.SimpleListFilter]:
     return YearFilter
 
 
+def guarded_form(form_class: type[Any], user: Any) -> type[Any]:
+    """The admin's model form, refusing (as a form error, nothing saved) what `accounts.writes` refuses."""
+
+    class GuardedForm(form_class):  # type: ignore[misc, valid-type]
+        def _post_clean(self) -> None:
+            super()._post_clean()
+            if self.errors:
+                return  # the instance is incomplete; the form is refused anyway
+            instance = self.instance
+            before = None if instance._state.adding else stored_state(instance)
+            action = "add" if before is None else "change"
+            for message in WriteGuard(user).errors(instance, action=action, before=before):
+                self.add_error(None, message)
+            if before is not None and pairing_shape_changed(before, instance):
+                for message in pairing_children_errors(instance):
+                    self.add_error(None, message)
+
+    GuardedForm.__name__ = form_class.__name__
+    return GuardedForm
+
+
 class ScopedAdmin(ExportActionsMixin, SimpleHistoryAdmin):
-    """Base admin for programme data: every queryset, choice list and object lookup is scoped."""
+    """Base admin for programme data: every queryset, choice list and object lookup is scoped, and
+    every write (form, inline, delete, bulk delete, history revert) goes through `accounts.writes`."""
 
     pairing_field: str | None = "pairing"
     year_field: str | None = None
@@ -146,6 +181,50 @@ class ScopedAdmin(ExportActionsMixin, SimpleHistoryAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return visible(request.user, super().get_queryset(request))
+
+    # ---- writes: reference data for the national office only; every save through the guard ----
+
+    def _reference_locked(self, request: HttpRequest) -> bool:
+        return is_reference(self.model) and not is_national(request.user)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return not self._reference_locked(request) and super().has_add_permission(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return not self._reference_locked(request) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return not self._reference_locked(request) and super().has_delete_permission(request, obj)
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
+        return guarded_form(super().get_form(request, obj, change, **kwargs), request.user)
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        try:
+            guarded_save(request.user, obj, validate=False)  # the form has validated it
+        except WriteRefused as e:
+            raise PermissionDenied(e.message) from e
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        try:
+            guarded_delete(request.user, obj)
+        except WriteRefused as e:
+            raise PermissionDenied(e.message) from e
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        for obj in queryset:  # one by one: each is checked, and signals keep the roll-ups right
+            self.delete_model(request, obj)
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        instances = formset.save(commit=False)
+        for obj in formset.deleted_objects:
+            self.delete_model(request, obj)
+        for obj in instances:
+            try:
+                guarded_save(request.user, obj, validate=False)
+            except WriteRefused as e:
+                raise PermissionDenied(e.message) from e
+        formset.save_m2m()
 
     def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         field = super().formfield_for_dbfield(db_field, request, **kwargs)

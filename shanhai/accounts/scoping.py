@@ -1,6 +1,6 @@
 """The one scoping function: every read of programme data for a user goes through `visible`.
 
-- a superuser sees everything;
+- a superuser or the national office (`accounts.national_office`) sees everything;
 - a region scope shows the pairings whose east OR west region lies in that subtree (and the
   records hanging off those pairings; organisations and people located in the subtree);
 - a pairing scope shows that pairing and all its sub-pairings, and their records.
@@ -29,7 +29,7 @@ def _prefix(field: str) -> str:
 
 def scope_filter(user: User | AnonymousUser, model: type[Model]) -> Q | None:
     """The filter for `model` rows `user` may see; None means no restriction."""
-    if user.is_superuser:
+    if user.is_superuser or (user.is_authenticated and user.is_active and user.has_perm("accounts.national_office")):
         return None
     pairing_field = getattr(model, "scope_pairing_field", None)
     region_fields: tuple[str, ...] = getattr(model, "scope_region_fields", ())

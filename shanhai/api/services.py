@@ -1,8 +1,9 @@
 """Writes through the API: the same model validation as the admin and imports, scoped to the user.
 
 A write is refused when the user lacks the role permission (403), when the record to change is
-not visible to them (404), when it would point at a pairing outside their scope (403), or when
-the model's validation fails (422, every field named with its Chinese message). History keeps
+not visible to them (404), when they may see but not write it, or it would end outside their
+writing scope (403, `accounts.writes`), or when the model's validation fails (422, every field
+named with its Chinese message). History keeps
 who changed what, with "接口" as the reason.
 """
 
@@ -15,12 +16,12 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models, transaction
 
 from shanhai.accounts.scoping import scope_filter, visible
-from shanhai.network.models import Organisation, Pairing
+from shanhai.accounts.writes import WriteGuard, WriteRefused, guarded_delete, guarded_save, stored_state
+from shanhai.network.models import Pairing
 from shanhai.people.models import Person
 from shanhai.people.services import person_set_identity
 from shanhai.transfer.checks import ModelRules
 from shanhai.transfer.engine import refresh_rollups, year_of
-from shanhai.transfer.resolve import Resolver
 from shanhai.transfer.specs import TypeSpec
 
 REASON = "接口"
@@ -40,10 +41,7 @@ def _one(status: int, field: str | None, message: str) -> ApiError:
 
 
 def require_perm(user: User, model: type[models.Model], action: str) -> None:
-    meta = model._meta
-    if not user.has_perm(f"{meta.app_label}.{action}_{meta.model_name}"):
-        verb = {"view": "查看", "add": "新增", "change": "修改", "delete": "删除"}[action]
-        raise _one(403, None, f"您没有{verb}“{meta.verbose_name}”的权限。")
+    _guarded(lambda: WriteGuard(user).require(model, action))
 
 
 def _api_field(model: type[models.Model], name: str) -> str:
@@ -100,32 +98,34 @@ def _resolve_foreign_keys(user: User, model: type[models.Model], data: dict[str,
     return values
 
 
-def _check_new_scope(user: User, obj: models.Model) -> None:
-    """Records without a pairing (organisations, people, pairings) must land inside the user's scope."""
-    resolver = Resolver(user)
-    if isinstance(obj, Pairing):
-        if not resolver.may_write_pairing(parent=obj.parent, east=obj.east_region, west=obj.west_region):
-            raise _one(403, "east_region_id", "新建的结对关系不在您的数据范围内。")
-    elif isinstance(obj, Organisation):
-        if obj.region_id is not None and not resolver.may_write_region(obj.region):
-            raise _one(403, "region_id", f"「所在地区」{obj.region.name}不在您的数据范围内。")
-    elif isinstance(obj, Person) and not user.is_superuser and obj.organisation_id is None:
-        raise _one(422, "organisation_id", "请填写「工作单位」：人员按工作单位归入您的数据范围。")
+def _guarded(call: Any) -> Any:
+    try:
+        return call()
+    except WriteRefused as e:
+        raise _one(403, e.field, e.message) from e
 
 
 @transaction.atomic
 def record_save(*, user: User, spec_model: type[models.Model], obj: models.Model | None, data: dict[str, Any],
                 spec: TypeSpec | None = None) -> models.Model:
-    """Create (obj None) or update `obj` with `data` (API field names); returns the saved record."""
+    """Create (obj None) or update `obj` with `data` (API field names); returns the saved record.
+
+    The write goes through `accounts.writes.guarded_save`: role, the record as it was and as it will
+    be in the user's scope, the model's validation, history and sub-pairings re-checked.
+    """
     model = spec_model
     creating = obj is None
-    require_perm(user, model, "add" if creating else "change")
+    guard = WriteGuard(user)
+    _guarded(lambda: guard.require(model, "add" if creating else "change"))
+    before = None if creating else stored_state(obj)  # type: ignore[arg-type]
+    if before is not None:
+        _guarded(lambda: guard.ensure(before, action="change", before=before))
     identity = {k: data.pop(k) for k in ("id_number", "phone") if k in data}
     values = _resolve_foreign_keys(user, model, data)
     if creating:
         obj = model()
     assert obj is not None
-    before = (getattr(obj, "pairing_id", None), year_of(spec, obj) if spec else None)
+    refresh_before = (getattr(obj, "pairing_id", None), year_of(spec, obj) if spec else None)
     for name, value in values.items():
         setattr(obj, name, value)
     if isinstance(obj, Person) and identity:
@@ -133,27 +133,23 @@ def record_save(*, user: User, spec_model: type[models.Model], obj: models.Model
             person_set_identity(obj, id_number=identity.get("id_number") or None, phone=identity.get("phone") or None)
         except Exception as e:  # ShanhaiError with the field named
             raise _one(422, getattr(e, "field", None), getattr(e, "message", str(e))) from e
-    if creating:
-        _check_new_scope(user, obj)
+    if isinstance(obj, Person) and not user.is_superuser and obj.organisation_id is None and not guard.national:
+        raise _one(422, "organisation_id", "请填写「工作单位」：人员按工作单位归入您的数据范围。")
+    _guarded(lambda: guard.ensure(obj, action="add" if creating else "change", before=before))
     try:
         obj.full_clean()
     except ValidationError as e:
         raise validation_error(model, e) from e
-    obj._history_user = user  # type: ignore[attr-defined]
-    obj._change_reason = REASON  # type: ignore[attr-defined]
-    obj.save()
-    _refresh(spec, obj, before)
+    _guarded(lambda: guarded_save(user, obj, reason=REASON, before=before, validate=False))
+    _refresh(spec, obj, refresh_before)
     return obj
 
 
 @transaction.atomic
 def record_delete(*, user: User, obj: models.Model, spec: TypeSpec | None = None) -> None:
-    require_perm(user, type(obj), "delete")
     before = (getattr(obj, "pairing_id", None), year_of(spec, obj) if spec else None)
-    obj._history_user = user  # type: ignore[attr-defined]
-    obj._change_reason = REASON  # type: ignore[attr-defined]
     try:
-        obj.delete()
+        _guarded(lambda: guarded_delete(user, obj, reason=REASON))
     except models.ProtectedError as e:
         raise _one(409, None, "该记录仍被其他记录引用，不能删除。") from e
     _refresh(spec, obj, before)

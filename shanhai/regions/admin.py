@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.http import HttpRequest
 
+from shanhai.accounts.writes import is_national
 from shanhai.regions.models import Region, RegionAlias
 
 
@@ -18,15 +19,15 @@ class RegionAdmin(admin.ModelAdmin):
     autocomplete_fields = ("parent",)
     inlines = [AliasInline]
 
-    # Reference data: everyone signed in may read it, only superusers change it.
+    # Reference data: everyone signed in may read it, only the national office changes it.
     def has_view_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return request.user.is_active and request.user.is_staff
 
     def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return request.user.is_superuser
+        return is_national(request.user)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
-        return request.user.is_superuser
+        return is_national(request.user)
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return request.user.is_superuser
+        return is_national(request.user)
