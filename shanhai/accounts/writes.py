@@ -85,7 +85,8 @@ class WriteGuard:
             self.pairing_paths = tuple(s.pairing.path for s in scopes if s.pairing is not None)
         self._region_path: dict[int, str] = {}
         self._pairing_open: dict[int, bool] = {}
-        self._org_open: dict[int, bool] = {}
+        self._sides: tuple[str, ...] | None = None
+        self._used_by_open: dict[tuple[str, int], bool] = {}
 
     # ---- roles -------------------------------------------------------------------------------
 
@@ -134,17 +135,39 @@ class WriteGuard:
             )
         return self._pairing_open[pairing_id]
 
-    def _org_in_open_pairing(self, org_id: int | None) -> bool:
-        """An organisation that is a side of a pairing the user writes (a school reporter's own school)."""
-        if org_id is None or not self.pairing_paths:
-            return False
-        if org_id not in self._org_open:
+    def region_open(self, region: Any) -> bool:
+        """Whether things located in `region` (a Region) are in the user's region scopes."""
+        return self.national or (bool(self.region_paths) and region.path.startswith(self.region_paths))
+
+    def _side_paths(self) -> tuple[str, ...]:
+        """The region paths of both sides of every pairing the user writes (where their people come from)."""
+        if self._sides is None:
+            from shanhai.accounts.scoping import visible
             from shanhai.network.models import Pairing
 
-            ids = Pairing.objects.filter(models.Q(east_org_id=org_id) | models.Q(west_org_id=org_id)).values_list(
-                "pk", flat=True)
-            self._org_open[org_id] = any(self.pairing_open(pk) for pk in ids[:50])
-        return self._org_open[org_id]
+            rows = visible(self.user, Pairing.objects.all()).values_list("east_region__path", "west_region__path")
+            self._sides = tuple({path for row in rows.distinct()[:20_000] for path in row})
+        return self._sides
+
+    def _serves_open_pairings(self, obj: models.Model, org_field: str) -> bool:
+        """A record (a person) located by `org_field` on a side of the user's pairings, and, once stored,
+        used only by those pairings (a teacher of 南沙 sent to 紫云, not a 中山 cadre sent to 水城)."""
+        if not self.user or not (self.region_paths or self.pairing_paths):
+            return False
+        org = getattr(obj, org_field) if getattr(obj, f"{org_field}_id", None) is not None else None
+        if org is None or not org.region.path.startswith(self._side_paths() or ("\0",)):
+            return False
+        if obj.pk is None:
+            return True
+        key = (type(obj).__name__, obj.pk)
+        if key not in self._used_by_open:
+            from django.apps import apps
+
+            users = [pid for label, column in getattr(type(obj), "scope_through", ())
+                     for pid in apps.get_model(label)._default_manager.filter(**{column: obj.pk})
+                     .values_list(apps.get_model(label).scope_pairing_field + "_id", flat=True).distinct()]
+            self._used_by_open[key] = all(self.pairing_open(pid) for pid in users)
+        return self._used_by_open[key]
 
     def state_ok(self, obj: models.Model) -> bool:
         """Whether `obj`, as it is in memory (saved or not), lies in the user's writing scope."""
@@ -166,7 +189,7 @@ class WriteGuard:
             if self._in_regions(_follow_id(obj, chain)):
                 return True
         org_field = getattr(model, "scope_write_org", None)
-        return bool(org_field) and self._org_in_open_pairing(getattr(obj, f"{org_field}_id", None))
+        return bool(org_field) and self._serves_open_pairings(obj, org_field)
 
     def _pairing_path(self, pairing_id: int) -> str:
         from shanhai.network.models import Pairing
@@ -212,7 +235,7 @@ def write_check(user: AnyUser, obj: models.Model, *, action: str, before: models
 def pairing_shape_changed(before: models.Model | None, after: models.Model) -> bool:
     """Whether a stored pairing is being moved: its regions, parent or programme change."""
     return (before is not None and getattr(type(after), "scope_pairing_field", None) == ""
-            and any(getattr(before, f) != getattr(after, f) for f in _PAIRING_SHAPE))
+            and any(getattr(before, f) != getattr(after, f) for f in PAIRING_SHAPE))
 
 
 def pairing_children_errors(pairing: Any) -> list[str]:
@@ -232,7 +255,7 @@ def pairing_children_errors(pairing: Any) -> list[str]:
     return errors
 
 
-_PAIRING_SHAPE = ("east_region_id", "west_region_id", "parent_id", "programme_id")
+PAIRING_SHAPE = ("east_region_id", "west_region_id", "parent_id", "programme_id")
 
 
 def guarded_save(user: AnyUser, obj: models.Model, *, reason: str = "", before: models.Model | None = None,

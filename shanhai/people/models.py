@@ -45,7 +45,8 @@ class Person(Timestamped):
 
     scope_region_fields = ("organisation__region",)
     scope_through = (("people.Dispatch", "person_id"),)
-    # Also written by the reporters of a pairing whose side is this person's employer (accounts.writes).
+    # Also written by the reporters of the pairings this person serves (employer on one of their sides,
+    # dispatched only within them): accounts.writes.
     scope_write_org = "organisation"
 
     class Meta:

@@ -32,6 +32,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
+from shanhai.accounts.writes import PAIRING_SHAPE, pairing_children_errors
 from shanhai.core.db import read_atomic
 from shanhai.core.fields import Domain
 from shanhai.core.privacy import mask_id_number, mask_phone
@@ -652,6 +653,7 @@ class GeneralPlan:
             if rv.errors:
                 reader.report(source, number, raw, rv.errors)
                 continue
+            self.resolver.where = (source.name, number)
             values = spec.build(rv, self.resolver)
             if rv.errors:
                 reader.report(source, number, raw, rv.errors)
@@ -659,6 +661,19 @@ class GeneralPlan:
             errors = self._plan_row(source, number, values, present)
             if errors:
                 reader.report(source, number, raw, errors)
+        self._list_people_updates()
+
+    def _list_people_updates(self) -> None:
+        """Every existing person the file changes is listed first (never cut off): a changed name or
+        employer of a known person must be seen before it is confirmed."""
+        updates = self.resolver.people_updates()
+        if not updates:
+            return
+        listed = [Change(sheet, row, "update", f"已有人员：{person.name}（{person.id_number_masked or '未填身份证号'}）", fields)
+                  for person, fields, (sheet, row) in
+                  ((p, f, self.resolver.people_where.get(p.pk, ("", 0))) for p, f in updates)]
+        self.result.changes[:0] = listed
+        self.result.notes.append(f"将更新{len(listed)}名已有人员的信息（见变化明细开头）。")
 
     def _plan_row(self, source: Source, number: int, values: dict[str, Any], present: set[str]) -> list[tuple[str, str]]:
         spec = self.spec
@@ -673,8 +688,12 @@ class GeneralPlan:
         if len(matches) > 1:
             ids = "、".join(str(m.pk) for m in matches[:5])
             return [(key_column, f"数据库中已有{len(matches)}条记录（编号{ids}）与此行的{spec.natural_key_doc}相同，无法确定更新哪一条。")]
+        guard = self.resolver.guard
         if matches:
             obj = matches[0]
+            if not guard.state_ok(obj):  # the record as it is now must be the user's to change
+                return [(key_column, f"此行对应的已有{self.model._meta.verbose_name}不在您可填报的数据范围内，不能修改。")]
+            shape = {f: getattr(obj, f, None) for f in PAIRING_SHAPE}
             changed = [
                 name for name, value in values.items()
                 if self._differs(obj, name, value)
@@ -691,10 +710,14 @@ class GeneralPlan:
             if obj.parent is not None and matches:
                 changed.append("parent")
                 old["parent"] = ""
-        if spec.key == "pairing" and not matches and not self.resolver.may_write_pairing(
-            parent=obj.parent, east=obj.east_region, west=obj.west_region  # type: ignore[attr-defined]
-        ):
-            return [("east_region", "新建的结对关系不在您的数据范围内。")]
+        # Role and the record as it will be: the same rule as every other write (accounts.writes).
+        refused = guard.errors(obj, action="change" if matches else "add")
+        if refused:
+            return [(key_column or "east_region", refused[0])]
+        if spec.key == "pairing" and matches and any(getattr(obj, f, None) != v for f, v in shape.items()):
+            children = pairing_children_errors(obj)
+            if children:
+                return [(key_column or "east_region", children[0])]
         # Foreign keys the builder resolved (or is about to create) need no existence query.
         exclude = [
             f.name for f in self.model._meta.concrete_fields

@@ -15,8 +15,8 @@ from typing import Any
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import QuerySet
 
-from shanhai.accounts.models import Scope
 from shanhai.accounts.scoping import visible
+from shanhai.accounts.writes import WriteGuard
 from shanhai.economy.models import IndustrialPark
 from shanhai.network.models import Organisation, Pairing, PairingKind, Programme
 from shanhai.people.models import Person
@@ -55,6 +55,10 @@ class Resolver:
         self.people: dict[tuple[Any, ...], Person] = {}
         self.people_new: list[Person] = []
         self.people_changed: dict[int, tuple[Person, set[str]]] = {}
+        self.people_old: dict[int, dict[str, str]] = {}  # stored values of people a file changes, as shown
+        self.people_where: dict[int, tuple[str, int]] = {}  # (sheet, row) that first changed each person
+        self.where: tuple[str, int] = ("", 0)  # the row being built (set by the engine)
+        self.guard = WriteGuard(user)  # the one write rule (accounts.writes); None: the command line
 
     def _cached(self, key: tuple[Any, ...], compute: Any) -> Any:
         try:
@@ -264,6 +268,9 @@ class Resolver:
         if person is None:
             if candidate.id_number_hash:
                 person = Person.objects.filter(id_number_hash=candidate.id_number_hash).first()
+                if person is not None and not self.guard.state_ok(person):
+                    # The same words as the API's uniqueness error: nothing about who or where.
+                    raise RefError("id_number", IDENTITY_TAKEN)
             else:
                 found = list(Person.objects.filter(name=candidate.name, organisation=candidate.organisation)[:2])
                 if len(found) > 1:
@@ -274,6 +281,8 @@ class Resolver:
                 self.people_new.append(person)
             self.people[key] = person
         if person is not candidate:
+            if person.pk is not None and person.pk not in self.people_old:
+                self.people_old[person.pk] = {n: _shown_person(person, n) for n in self._SHOWN_PERSON}
             changed: set[str] = set()
             for name in self._PERSON_FIELDS:
                 value = getattr(candidate, name)
@@ -285,8 +294,25 @@ class Resolver:
                     setattr(person, name, value)
                     changed.add(name)
             if changed and person.pk is not None:
+                if not self.guard.state_ok(person):
+                    raise RefError("person_org", "修改后的人员将不在您可填报的数据范围内；请核对「工作单位」。")
                 self.people_changed.setdefault(person.pk, (person, set()))[1].update(changed)
+                self.people_where.setdefault(person.pk, self.where)
         return person
+
+    _SHOWN_PERSON = {"name": "姓名", "gender": "性别", "title": "职务/职称", "organisation": "工作单位",
+                     "profession": "专业类别", "id_number_masked": "身份证号", "phone_masked": "手机号"}
+
+    def people_updates(self) -> list[tuple[Person, list[tuple[str, str, str]]]]:
+        """Each existing person a file changes, with (field, old, new) as the check step shows them."""
+        out = []
+        for pk, (person, names) in self.people_changed.items():
+            old = self.people_old.get(pk, {})
+            fields = [(label, old.get(n, ""), _shown_person(person, n)) for n, label in self._SHOWN_PERSON.items()
+                      if (n in names or n.replace("_masked", "_hash") in names) and old.get(n, "") != _shown_person(person, n)]
+            if fields:
+                out.append((person, fields))
+        return out
 
     def write_people(self, user: User | None, reason: str) -> None:
         from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -303,22 +329,19 @@ class Resolver:
     # ---- writing scope ------------------------------------------------------------------------
 
     def may_write_region(self, region: Region) -> bool:
-        """Whether the user may create things located in `region` (their region scopes, or superuser)."""
-        if self.user is None or self.user.is_superuser:
-            return True
-        key = ("write_region", region.pk)
-        if key not in self._cache:
-            paths = [s.region.path for s in Scope.objects.filter(user=self.user, region__isnull=False).select_related("region")]
-            self._cache[key] = any(region.path.startswith(p) for p in paths)
-        return bool(self._cache[key])
+        """Whether the user may write things located in `region` (the guard's region scopes)."""
+        return self.guard.national or self.guard.region_open(region)
 
-    def may_write_pairing(self, *, parent: Pairing | None, east: Region, west: Region) -> bool:
-        """A new pairing is in scope when its parent is visible, or one side lies in a region scope."""
-        if self.user is None or self.user.is_superuser:
-            return True
-        if parent is not None and parent.pk is not None and self.pairings().filter(pk=parent.pk).exists():
-            return True
-        return self.may_write_region(east) or self.may_write_region(west)
+
+IDENTITY_TAKEN = "已有相同身份证号的人员。"  # Person's uniqueness message, word for word
+
+
+def _shown_person(person: Person, name: str) -> str:
+    if name == "organisation":
+        return person.organisation.name if person.organisation_id is not None and person.organisation else ""
+    if name in ("gender", "profession"):
+        return str(getattr(person, f"get_{name}_display")()) if getattr(person, name) else ""
+    return str(getattr(person, name) or "")
 
 
 def _org_matches(org: Organisation | None, name: str) -> bool:
