@@ -8,6 +8,12 @@ class AccountsConfig(AppConfig):
     verbose_name = _("用户与权限")
 
     def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
         from shanhai.accounts.roles import roles_sync
+        from shanhai.accounts.signals import last_login_update
 
         post_migrate.connect(roles_sync, sender=self)
+        # The last-login time must never make a login wait for an import (SQLite has one writer).
+        user_logged_in.disconnect(dispatch_uid="update_last_login")
+        user_logged_in.connect(last_login_update, dispatch_uid="shanhai_last_login")

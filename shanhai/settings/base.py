@@ -107,7 +107,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command", "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
     )
     DATABASES["default"]["OPTIONS"].setdefault("transaction_mode", "IMMEDIATE")
-    # A writer (a login, an import) waits for a rebuild's batch to commit instead of failing at once.
+    # A writer (an import, a save) waits for a rebuild's batch to commit instead of failing at once.
+    # Every transaction begins IMMEDIATE, so writers never deadlock upgrading a read lock; a check
+    # (dry run) begins DEFERRED instead (core/db.py read_atomic) and takes no write lock.
     DATABASES["default"]["OPTIONS"].setdefault("timeout", 30)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -135,6 +137,17 @@ STORAGES = {
 
 LOGIN_URL = "admin:login"
 SESSION_COOKIE_HTTPONLY = True
+# On SQLite (one writer at a time) a session lives in a signed cookie: a login writes no session row,
+# so it never waits behind an import. PostgreSQL keeps sessions in the database. The last-login time
+# is written without waiting either (accounts/signals.py).
+SESSION_ENGINE = env.str(
+    "SHANHAI_SESSION_ENGINE",
+    default="django.contrib.sessions.backends.signed_cookies"
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
+    else "django.contrib.sessions.backends.db",
+)
+# API tokens expire this many days after they are issued (`shanhai api_token --days N` overrides).
+SHANHAI_API_TOKEN_DAYS = env.int("SHANHAI_API_TOKEN_DAYS", default=90)
 X_FRAME_OPTIONS = "DENY"
 
 # django-simple-history: keep who changed what, without storing identity numbers (they are hashed first).
