@@ -30,7 +30,7 @@ api = NinjaAPI(
     version="1",
     description=(
         "东西部协作、对口帮扶数据接口。认证：请求头 `Authorization: Bearer <令牌>`（令牌用 "
-        "`shanhai api_token 用户名` 或在管理后台“接口令牌”中创建）。所有数据按令牌用户的数据范围过滤；"
+        "`shanhai api_token 用户名` 或在管理后台“接口令牌”中创建，默认90天后过期）。所有数据按令牌用户的数据范围过滤；"
         "错误统一为 {\"errors\": [{\"field\": 字段, \"message\": 中文说明}]}。"
     ),
     auth=TokenAuth(),
@@ -93,6 +93,8 @@ def on_validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:
 @api.exception_handler(AuthenticationError)
 def on_auth(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
     message = "缺少或无效的接口令牌：请在请求头中加入 Authorization: Bearer <令牌>。"
+    if exc.message != AuthenticationError().message:  # a specific reason, such as an expired token
+        message = exc.message
     return _errors(request, 401, [{"field": None, "message": message}])
 
 
