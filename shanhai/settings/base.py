@@ -134,6 +134,44 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
+# Uploads are readable by the service account only (files 600, folders 700); see shanhai/transfer/README.md.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
+# An imported upload's copy (personal numbers masked) is kept this many days, then removed by
+# `shanhai uploads_cleanup`; a checked upload never confirmed is removed after a day.
+SHANHAI_UPLOAD_RETENTION_DAYS = env.int("SHANHAI_UPLOAD_RETENTION_DAYS", default=30)
+
+# Errors are seen: request errors with tracebacks to stderr and to var/log/shanhai.log (10 MB × 5),
+# with identity and mobile numbers masked in every message and traceback (core/redact.py).
+LOG_DIR = VAR_DIR / "log"
+LOG_DIR.mkdir(parents=True, exist_ok=True)
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"redact": {"()": "shanhai.core.redact.RedactFilter"}},
+    "formatters": {
+        "plain": {"format": "{asctime} {levelname} {name} [{process}] {message}", "style": "{"},
+    },
+    "handlers": {
+        "stderr": {
+            "class": "logging.StreamHandler", "stream": "ext://sys.stderr",
+            "filters": ["redact"], "formatter": "plain",
+        },
+        "file": {
+            "class": "logging.handlers.RotatingFileHandler", "filename": str(LOG_DIR / "shanhai.log"),
+            "maxBytes": 10 * 1024 * 1024, "backupCount": 5, "encoding": "utf-8", "delay": True,
+            "filters": ["redact"], "formatter": "plain",
+        },
+        "server": {"class": "logging.StreamHandler", "stream": "ext://sys.stderr", "filters": ["redact"]},
+    },
+    "root": {"handlers": ["stderr", "file"], "level": "WARNING"},
+    "loggers": {
+        # 5xx with tracebacks (ERROR) and 4xx (WARNING) go to the root's handlers.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": ["server"], "level": "INFO", "propagate": False},  # runserver's lines
+        "shanhai": {"handlers": [], "level": "INFO", "propagate": True},
+    },
+}
 
 LOGIN_URL = "admin:login"
 SESSION_COOKIE_HTTPONLY = True
