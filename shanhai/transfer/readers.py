@@ -2,8 +2,12 @@
 
 - The kind of file is told from its first bytes, not its name: a zip is an .xlsx, an OLE2 file is an
   old .xls (or an encrypted workbook) and is refused with the advice to save it as .xlsx.
-- CSV: UTF-8 with or without BOM, UTF-16 with BOM, otherwise GB18030 (a superset of GBK); the
-  delimiter (comma, tab, semicolon) is sniffed from the first lines.
+- CSV: UTF-8 with or without BOM, UTF-16 with BOM, otherwise GB18030 (a superset of GBK) — or
+  Traditional Big5 when the text reads as common characters in Big5 and as rare ones in GB18030
+  (then every cell is converted to Simplified, so names match the division table, and a note says
+  so); the delimiter (comma, tab, semicolon) is sniffed from the first lines. Bytes the encoding
+  cannot decode are reported at their row as Excel numbers it (one row per CSV record, the first
+  line is row 1) and column, naming the encoding tried.
 - xlsx: before openpyxl opens the zip, the declared sizes are checked (members, total, ratio per
   member, shared strings), so a zip bomb is refused before anything is inflated; zipfile itself
   stops reading a member at its declared size. openpyxl reads in read-only mode with cached formula
@@ -17,9 +21,11 @@ import codecs
 import csv
 import io
 import re
+import unicodedata
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import IO, Any
 
@@ -137,6 +143,14 @@ def open_book(path: Path, *, limits: Limits | None = None, filename: str = "") -
 
 # ---- CSV -------------------------------------------------------------------------------------
 
+ENCODING_LABELS = {
+    "utf-8-sig": "UTF-8", "utf-8": "UTF-8", "utf-16": "UTF-16", "gb18030": "GBK/GB18030",
+    "cp950": "繁体 Big5", "big5hkscs": "繁体 Big5（香港）",
+}
+BIG5 = ("cp950", "big5hkscs")  # Windows' Big5 first, then Hong Kong's superset
+BIG5_HINT = "该文件似乎是繁体 Big5 编码，请另存为 UTF-8 或 GB18030 后再导入。"
+
+
 def detect_encoding(sample: bytes) -> str:
     if sample.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
@@ -146,7 +160,59 @@ def detect_encoding(sample: bytes) -> str:
         codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)
         return "utf-8"
     except UnicodeDecodeError:
-        return "gb18030"
+        pass
+    gb = common_share(_decoded(sample, "gb18030"))
+    for encoding in BIG5:
+        big5 = common_share(_decoded(sample, encoding))
+        if big5 is not None and big5 >= 0.8 and (gb is None or big5 - gb >= 0.2):
+            return encoding
+    return "gb18030"
+
+
+def looks_big5(sample: bytes) -> bool:
+    """Does the text read better as Big5 than as GB18030, even if some bytes fit neither?"""
+    gb = common_share(_decoded(sample, "gb18030", errors="replace"))
+    big5 = common_share(_decoded(sample, "cp950", errors="replace"))
+    return big5 is not None and big5 >= 0.6 and (gb is None or big5 - gb >= 0.2)
+
+
+def _decoded(sample: bytes, encoding: str, errors: str = "strict") -> str | None:
+    """The sample as text (a character cut at its end is left out), or None if it does not decode."""
+    try:
+        return codecs.getincrementaldecoder(encoding)(errors).decode(sample[:65536], final=False)
+    except UnicodeDecodeError:
+        return None
+
+
+def common_share(text: str | None) -> float | None:
+    """Share of common Chinese characters (GB2312 level 1 and their Traditional forms) among the
+    letters beyond ASCII; None when there are too few to tell. Text decoded with the wrong one of
+    GB18030 and Big5 reads as rare characters, private-use code points and kana."""
+    if not text:
+        return None
+    from shanhai.evidence.normalize import common_chars
+
+    common = common_chars()
+    letters = common_hits = 0
+    for c in text:
+        if c < "\x80" or unicodedata.category(c)[0] in "PZNS":
+            continue
+        letters += 1
+        common_hits += c in common
+    return common_hits / letters if letters >= 4 else None
+
+
+@lru_cache(maxsize=1)
+def _t2s() -> object:
+    from opencc import OpenCC
+
+    return OpenCC("t2s")
+
+
+@lru_cache(maxsize=65536)
+def to_simplified(text: str) -> str:
+    """Traditional → Simplified (OpenCC's t2s: phrases, then characters); ASCII as is."""
+    return text if text.isascii() else _t2s().convert(text)  # type: ignore[attr-defined]
 
 
 def _sniff_delimiter(text: str) -> str:
@@ -166,10 +232,37 @@ def _csv_sheet(path: Path, limits: Limits, name: str) -> Sheet:
     encoding = detect_encoding(sample)
     # The sample may end inside a multi-byte character: decode it leniently for sniffing only.
     delimiter = _sniff_delimiter(sample.decode(encoding.replace("-sig", ""), errors="ignore"))
-    label = {"utf-8-sig": "UTF-8", "utf-8": "UTF-8", "utf-16": "UTF-16", "gb18030": "GBK/GB18030"}[encoding]
-    sheet = Sheet(name=name, rows=_csv_rows(path, encoding, label, delimiter, limits))
-    sheet.notes.append(f"按 {label} 编码读取。")
+    label = ENCODING_LABELS[encoding]
+    rows = _csv_rows(path, encoding, label, delimiter, limits)
+    hint = ""
+    if encoding in BIG5:
+        rows = _simplified(rows)
+    elif encoding == "gb18030" and looks_big5(sample):
+        hint = BIG5_HINT
+    sheet = Sheet(name=name, rows=_with_hint(rows, hint) if hint else rows)
+    if encoding in BIG5:
+        sheet.notes.append(
+            f"该文件似乎是{label}编码：已按 Big5 读取，并把繁体字转换为简体字；请核对人名、单位名等转换结果。"
+            "如有不对，请在 Excel 中另存为“CSV UTF-8（逗号分隔）”后再导入。"
+        )
+    else:
+        sheet.notes.append(f"按 {label} 编码读取。{hint}")
     return sheet
+
+
+def _simplified(rows: Iterator[Row]) -> Iterator[Row]:
+    for number, values in rows:
+        yield number, [to_simplified(v) if v else v for v in values]
+
+
+def _with_hint(rows: Iterator[Row], hint: str) -> Iterator[Row]:
+    """Add `hint` to a decoding error's message (the file may be in another encoding)."""
+    try:
+        yield from rows
+    except ReaderError as e:
+        if e.code == "encoding":
+            raise ReaderError(f"{e.message}{hint}", code="encoding") from e
+        raise
 
 
 def _csv_rows(path: Path, encoding: str, label: str, delimiter: str, limits: Limits) -> Iterator[Row]:
@@ -188,8 +281,12 @@ def _csv_rows(path: Path, encoding: str, label: str, delimiter: str, limits: Lim
                     )
                 yield number, values
         except UnicodeDecodeError as e:
+            # The wrapper decodes ahead of the row being read: find the row the bytes are really in.
+            row, column = locate_undecodable(path, encoding, delimiter)
+            where = f"第{row}行第{column}列" if row else f"第{number + 1}行之后"
             raise ReaderError(
-                f"第{number + 1}行附近有无法按 {label} 解码的字节：文件编码不一致，请在 Excel 中另存为"
+                f"{where}含有无法按 {label} 编码解码的字节（{e.object[e.start:e.end].hex(' ').upper()}）："
+                "文件中混有其他编码的文字，或文件已损坏。请在 Excel 中打开、核对该单元格，另存为"
                 "“CSV UTF-8（逗号分隔）”后再导入。",
                 code="encoding",
             ) from e
@@ -199,6 +296,25 @@ def _csv_rows(path: Path, encoding: str, label: str, delimiter: str, limits: Lim
                     f"第{number + 1}行有单元格超过{limits.max_cell_chars:,}个字符的上限。", code="cell_too_long"
                 ) from e
             raise ReaderError(f"第{number + 1}行不是有效的 CSV（{e}）。", code="format") from e
+
+
+_UNDECODABLE = "\U0010fffe"  # a noncharacter standing for undecodable bytes while they are located
+codecs.register_error("shanhai_mark", lambda e: (_UNDECODABLE, e.end))  # type: ignore[arg-type, return-value]
+
+
+def locate_undecodable(path: Path, encoding: str, delimiter: str) -> tuple[int, int]:
+    """(row, column) of the first bytes `encoding` cannot decode, as Excel numbers them: one row per
+    CSV record (a cell may span lines), the file's first line is row 1. (0, 0) if not found."""
+    with path.open("rb") as raw:
+        text = io.TextIOWrapper(raw, encoding=encoding, errors="shanhai_mark", newline="")
+        try:
+            for number, values in enumerate(csv.reader(text, delimiter=delimiter), start=1):
+                for column, value in enumerate(values, start=1):
+                    if _UNDECODABLE in value:
+                        return number, column
+        except csv.Error:
+            pass
+    return 0, 0
 
 
 # ---- xlsx ------------------------------------------------------------------------------------
