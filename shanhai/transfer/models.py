@@ -1,4 +1,8 @@
-"""An upload kept between its check (dry run) and its confirmation, with the last result."""
+"""An upload kept between its check (dry run) and its confirmation, with the last result.
+
+The stored file is encrypted, and kept only as `transfer/uploads.py` says: a refused upload is never
+kept; an imported one is replaced by a masked copy and removed after the retention period.
+"""
 
 from django.conf import settings
 from django.db import models
@@ -10,6 +14,7 @@ class RunStatus(models.TextChoices):
     CHECKED = "checked", _("已检查，待确认")
     REFUSED = "refused", _("已拒绝")
     IMPORTED = "imported", _("已导入")
+    EXPIRED = "expired", _("已过期（未确认导入，文件已删除）")
 
 
 class ImportRun(models.Model):
@@ -17,7 +22,9 @@ class ImportRun(models.Model):
                              related_name="import_runs")
     type_key = models.CharField(_("导入类型"), max_length=32, blank=True)
     filename = models.CharField(_("文件名"), max_length=255)
-    file = models.FileField(_("文件"), upload_to="imports/%Y/%m/")
+    file = models.FileField(_("文件"), upload_to="imports/%Y/%m/", blank=True)  # encrypted; empty once removed
+    file_masked = models.BooleanField(_("保存的是脱敏副本"), default=False)
+    file_removed_at = models.DateTimeField(_("文件删除时间"), null=True, blank=True)
     status = models.CharField(_("状态"), max_length=16, choices=RunStatus.choices, default=RunStatus.CHECKED)
     result = models.JSONField(_("结果"), default=dict, blank=True)
     created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)

@@ -1,8 +1,12 @@
-"""Writes for the upload page: check an uploaded file (a dry run kept as an ImportRun), then confirm it."""
+"""Writes for the upload page: check an uploaded file (a dry run kept as an ImportRun), then confirm it.
+
+What is stored, how and for how long is `uploads.py`'s policy: an upload is stored (encrypted) only
+once its check passes; a refused one is never kept; after the import it is replaced by a masked copy.
+"""
 
 from __future__ import annotations
 
-import shutil
+import logging
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -13,10 +17,13 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 
 from shanhai.core.errors import ShanhaiError
-from shanhai.transfer.engine import ImportResult, import_file
+from shanhai.transfer import uploads
+from shanhai.transfer.engine import ImportResult, _prepare, import_file
 from shanhai.transfer.models import ImportRun, RunStatus
-from shanhai.transfer.readers import Limits
+from shanhai.transfer.readers import Limits, ReaderError, open_book
 from shanhai.transfer.specs import TypeSpec, get_spec
+
+logger = logging.getLogger(__name__)
 
 
 def can_import(user: User, spec: TypeSpec) -> bool:
@@ -33,17 +40,27 @@ def _check_permission(user: User, type_key: str) -> None:
 
 
 @contextmanager
-def _local_copy(run: ImportRun) -> Iterator[Path]:
-    """The stored upload as a local file (storage may be remote or in memory)."""
-    suffix = Path(run.filename).suffix[:8]
-    with tempfile.NamedTemporaryFile(suffix=suffix) as tmp:
-        with run.file.open("rb") as stored:
-            shutil.copyfileobj(stored, tmp)
+def _upload_copy(upload: UploadedFile, name: str) -> Iterator[Path]:
+    """The upload as a private temporary file (mode 600), deleted on leaving; nothing is stored yet."""
+    with tempfile.NamedTemporaryFile(suffix=Path(name).suffix[:8]) as tmp:
+        for chunk in upload.chunks():
+            tmp.write(chunk)
         tmp.flush()
         yield Path(tmp.name)
 
 
-def _finish(run: ImportRun, result: ImportResult) -> ImportRun:
+def _detect_type(path: Path, name: str) -> TypeSpec | None:
+    """The import type the file's headers name, read before anything is stored (None if unknown)."""
+    scratch = ImportResult(filename=name)
+    try:
+        with open_book(path, limits=Limits.from_settings(), filename=name) as book:
+            spec, _ = _prepare(book, None, scratch)
+    except ReaderError:
+        return None
+    return spec
+
+
+def _apply(run: ImportRun, result: ImportResult) -> None:
     run.type_key = result.type_key or run.type_key
     run.result = result.as_dict()
     if not result.ok:
@@ -53,12 +70,18 @@ def _finish(run: ImportRun, result: ImportResult) -> ImportRun:
         run.finished_at = timezone.now()
     else:
         run.status = RunStatus.CHECKED
+
+
+def _refuse(run: ImportRun, result: ImportResult) -> ImportRun:
+    """A refused upload: its result is kept, its file is not (deleted at once if it was stored)."""
+    _apply(run, result)
+    uploads.remove(run)
     run.save()
     return run
 
 
 def import_run_check(*, user: User, upload: UploadedFile, type_key: str | None = None) -> ImportRun:
-    """Store the upload and check it (a dry run); nothing is imported yet."""
+    """Check the upload (a dry run); it is stored, encrypted, only if the check passes."""
     if type_key:
         _check_permission(user, type_key)
     limits = Limits.from_settings()
@@ -69,22 +92,55 @@ def import_run_check(*, user: User, upload: UploadedFile, type_key: str | None =
         )
     name = Path(upload.name or "upload").name[:200]
     run = ImportRun(user=user, type_key=type_key or "", filename=name)
-    run.file.save(name, upload, save=False)
-    run.save()
-    with _local_copy(run) as path:
+    with _upload_copy(upload, name) as path:
+        spec = get_spec(type_key) if type_key else _detect_type(path, name)
+        if spec is not None and not can_import(user, spec):
+            # refused before the file is read any further, and never stored
+            result = ImportResult(filename=name, dry_run=True, type_key=spec.key, type_label=spec.label)
+            result.file_errors.append(f"您没有导入“{spec.label}”的权限。")
+            return _refuse(run, result)
         result = import_file(path, type_key=type_key or None, dry_run=True, user=user, filename=name)
-    if result.type_key and not can_import(user, get_spec(result.type_key)):
-        result.file_errors.append(f"您没有导入“{result.type_label}”的权限。")
-    return _finish(run, result)
+        if result.type_key and not can_import(user, get_spec(result.type_key)):
+            result.file_errors.append(f"您没有导入“{result.type_label}”的权限。")
+        if not result.ok:
+            return _refuse(run, result)
+        _apply(run, result)
+        uploads.store(run, path)
+    run.save()
+    return run
 
 
-def import_run_commit(*, run: ImportRun, user: User) -> ImportRun:
-    """Import a checked upload for real; it is checked again, all or nothing."""
+def import_run_commit(*, run: ImportRun, user: User, accept_warnings: bool = False) -> ImportRun:
+    """Import a checked upload for real; it is checked again, all or nothing.
+
+    The run's status and result are saved inside the import's transaction, so they commit or roll back
+    with the data. A file with warnings (dates beyond next year) needs `accept_warnings`.
+    """
     if run.user_id != user.pk and not user.is_superuser:
         raise ShanhaiError("这不是您上传的文件。", code="forbidden")
     if run.status != RunStatus.CHECKED:
-        raise ShanhaiError("该文件已导入或已被拒绝，不能再次确认；请重新上传。", code="state")
+        raise ShanhaiError("该文件已导入、已被拒绝或已过期，不能再次确认；请重新上传。", code="state")
     _check_permission(user, run.type_key)
-    with _local_copy(run) as path:
-        result = import_file(path, type_key=run.type_key, dry_run=False, user=user, filename=run.filename)
-    return _finish(run, result)
+    if run.result.get("warning_count") and not accept_warnings:
+        raise ShanhaiError("请先核对上面列出的日期，勾选“我已核对以上日期”后再确认导入。", code="warnings")
+
+    def record(result: ImportResult) -> None:  # inside the transaction, after the data is written
+        _apply(run, result)
+        run.save()
+
+    with uploads.local_copy(run) as path:
+        result = import_file(path, type_key=run.type_key, dry_run=False, user=user, filename=run.filename,
+                             accept_warnings=accept_warnings, on_commit_inside=record)
+        if not result.ok:
+            return _refuse(run, result)
+        if not result.committed:  # new warnings since the check: show them, keep the file
+            _apply(run, result)
+            run.save()
+            raise ShanhaiError("文件中有需要核对的日期；请核对后勾选“我已核对以上日期”，再确认导入。", code="warnings")
+        try:
+            uploads.keep_masked(run, path)
+        except Exception:  # the data is in; `uploads_cleanup` makes the masked copy later
+            logger.exception("导入记录%s：生成脱敏副本失败", run.pk)
+        else:
+            run.save(update_fields=["file", "file_masked"])
+    return run

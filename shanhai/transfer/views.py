@@ -76,7 +76,7 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def run_commit(request: HttpRequest, pk: int) -> HttpResponse:
     run = get_object_or_404(runs_for(request.user), pk=pk)
     try:
-        run = import_run_commit(run=run, user=request.user)
+        run = import_run_commit(run=run, user=request.user, accept_warnings=request.POST.get("accept_warnings") == "1")
     except ShanhaiError as e:
         return render(request, "transfer/run.html", {"run": run, "result": run.result, "error": e.message}, status=400)
     return redirect("transfer:run", pk=run.pk)

@@ -1,4 +1,4 @@
-"""`shanhai import FILE [--type T] [--dry-run] [--user NAME]`: import one Excel/CSV file, all or nothing."""
+"""`shanhai import FILE [--type T] [--dry-run] [--user NAME] [--accept-warnings]`: one Excel/CSV file, all or nothing."""
 
 import json
 from pathlib import Path
@@ -22,13 +22,15 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="只检查并报告将新增、更新和拒绝的行，不写入")
         parser.add_argument("--user", help="以该用户的数据范围导入，并记入修改历史")
         parser.add_argument("--json", dest="as_json", action="store_true", help="以 JSON 输出结果")
+        parser.add_argument("--accept-warnings", action="store_true",
+                            help="已核对检查提示（如晚于明年的日期）：有提示时仍然导入；不加则有提示的文件不导入")
 
     def handle(self, *args: Any, **options: Any) -> None:
         with translation.override(settings.LANGUAGE_CODE):
             self._handle(**options)
 
     def _handle(self, *, file: Path, type_key: str | None, dry_run: bool, user: str | None, as_json: bool,
-                **_: Any) -> None:
+                accept_warnings: bool = False, **_: Any) -> None:
         if not file.exists():
             raise CommandError(f"文件不存在：{file}")
         account = None
@@ -36,13 +38,19 @@ class Command(BaseCommand):
             account = get_user_model().objects.filter(username=user).first()
             if account is None:
                 raise CommandError(f"用户“{user}”不存在。")
-        result = import_file(file, type_key=type_key, dry_run=dry_run, user=account, filename=file.name)
+        result = import_file(file, type_key=type_key, dry_run=dry_run, user=account, filename=file.name,
+                             accept_warnings=accept_warnings)
         if as_json:
             self.stdout.write(_json(result))
         else:
             self._print(result)
         if not result.ok:
             raise CommandError(f"文件被拒绝：{result.bad_rows}行有错误，{len(result.file_errors)}处文件级错误；数据库未作任何修改。")
+        if result.held and not dry_run:
+            raise CommandError(
+                f"文件中有{result.warning_count}处日期晚于明年，未导入，数据库未作任何修改；"
+                "核对无误后加 --accept-warnings 重新运行。"
+            )
 
     def _print(self, result: ImportResult) -> None:
         out = self.stdout
@@ -59,10 +67,17 @@ class Command(BaseCommand):
                 out.write(f"    工作表“{e.sheet}”第{e.row}行 「{e.column}」 {value}：{e.reason}")
             if result.error_count > len(result.errors):
                 out.write(f"    另有{result.error_count - len(result.errors)}处错误未列出。")
+        if result.warnings:
+            how = "已按 --accept-warnings 确认" if result.accept_warnings else "导入须加 --accept-warnings"
+            out.write(self.style.WARNING(f"  {result.warning_count}处需要核对（{how}）："))
+            for w in result.warnings:
+                out.write(f"    工作表“{w.sheet}”第{w.row}行 「{w.column}」 “{w.value}”：{w.reason}")
+            if result.warning_count > len(result.warnings):
+                out.write(f"    另有{result.warning_count - len(result.warnings)}处未列出。")
         if not result.ok:
             out.write(f"  读取{result.rows}行（跳过{result.skipped}行），拒绝{result.bad_rows}行：整个文件未导入。")
         else:
-            verb = "将" if result.dry_run else "已"
+            verb = "已" if result.committed else "将"
             out.write(
                 f"  读取{result.rows}行（跳过空行、合计行{result.skipped}行）：{verb}新增{result.created}条，"
                 f"{verb}更新{result.updated}条，无变化{result.unchanged}条。"
