@@ -34,6 +34,8 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+# Former keys: sessions, signatures and stored uploads (transfer/uploads.py) made under them still verify.
+SECRET_KEY_FALLBACKS = env.list("SHANHAI_SECRET_KEY_FALLBACKS", default=[])
 # Identity numbers and phones are stored only as HMAC-SHA256 under this key (see core/privacy.py).
 PII_HASH_KEY = env.str("SHANHAI_PII_HASH_KEY", default=SECRET_KEY)
 ALLOWED_HOSTS = env.list("SHANHAI_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])

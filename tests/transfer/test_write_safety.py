@@ -375,3 +375,38 @@ def test_the_command_needs_accept_warnings(pairing, tmp_path):
     call_command("import", str(path), "--accept-warnings", stdout=out)
     assert "已按 --accept-warnings 确认" in out.getvalue() and "导入完成" in out.getvalue()
     assert Training.objects.count() == 1
+
+
+# ---- the encryption at rest -------------------------------------------------------------------
+
+def _sealed(data: bytes) -> bytes:
+    out = io.BytesIO()
+    uploads.seal(io.BytesIO(data), out)
+    return out.getvalue()
+
+
+def _unsealed(blob: bytes) -> bytes:
+    out = io.BytesIO()
+    uploads.unseal(io.BytesIO(blob), out)
+    return out.getvalue()
+
+
+def test_sealed_uploads_survive_a_key_change_and_refuse_tampering(settings, monkeypatch):
+    monkeypatch.setattr(uploads, "CHUNK", 1000)  # several chunks
+    data = ("身份证号," + IDS[0] + "\r\n").encode() * 200
+    blob = _sealed(data)
+    assert IDS[0].encode() not in blob and _unsealed(blob) == data
+    assert _unsealed(_sealed(b"")) == b""
+    old = settings.SECRET_KEY
+    settings.SECRET_KEY, settings.SECRET_KEY_FALLBACKS = "a-new-key-" + "x" * 40, [old]
+    assert _unsealed(blob) == data  # the former key still opens it
+    settings.SECRET_KEY_FALLBACKS = []
+    with pytest.raises(uploads.UploadUnreadable, match="无法解密"):
+        _unsealed(blob)
+    settings.SECRET_KEY_FALLBACKS = [old]
+    lines = blob.splitlines(keepends=True)
+    for tampered in (b"".join(lines[:-1]),  # the last chunk cut off
+                     b"".join([lines[0], lines[2], lines[1], *lines[3:]]),  # chunks swapped
+                     blob + lines[1]):  # a chunk added after the last
+        with pytest.raises(uploads.UploadUnreadable, match="不完整或已被改动"):
+            _unsealed(tampered)
