@@ -175,6 +175,207 @@ def write_peer_csv(path: Path, pairs: list[list], n: int) -> None:
             w.writerow(["", pk, row[2], row[3], codes[row[4]], row[5], 1 if row[6] == "是" else 0, row[7]])
 
 
+# ---- every import type (--types): a realistic N-row sheet per type against the demo data -----
+#
+# Rows are the demo records exported in the template's columns (export_rows, as a user would
+# download, correct and upload them), each made new by varying its natural key (a title, a
+# name, a place, a year); dispatches get a fresh identity number per row, so each row creates a
+# new person. Pairings are named by regions, units and places (结对编号 left blank), as people
+# fill the template.
+
+ENTERPRISES = 20  # per region of a county pair, created by the setup (investment sheets need them)
+
+
+def child_setup_types(database_url: str) -> dict:
+    _django(database_url)
+    from django.core.management import call_command
+
+    from shanhai.demo.synth import synth
+    from shanhai.indicators.rollups import rollups_rebuild
+    from shanhai.network.models import Organisation, OrgKind, Pairing, PairingKind
+    from shanhai.regions.models import Region
+    from shanhai.regions.services import regions_load
+    from shanhai.transfer.specs import TYPES
+
+    call_command("migrate", verbosity=0)
+    if not Region.objects.exists():
+        regions_load()
+    if not Pairing.objects.exists():
+        synth("demo", 2021)
+        regions = {r for p in Pairing.objects.filter(kind=PairingKind.COUNTY).select_related("east_region", "west_region")
+                   for r in (p.east_region, p.west_region)}
+        Organisation.objects.bulk_create([
+            Organisation(name=f"{r.name}基准企业{i + 1:02d}有限公司", kind=OrgKind.ENTERPRISE, region=r)
+            for r in sorted(regions, key=lambda r: r.code) for i in range(ENTERPRISES)
+        ])
+        rollups_rebuild(resume=False)
+    return {"types": list(TYPES)}
+
+
+def _id_number(i: int) -> str:
+    """A valid (checksummed) resident identity number, distinct for each i below 36,500,000."""
+    import datetime as dt
+
+    born = dt.date(1960, 1, 1) + dt.timedelta(days=(i // 1000) % 12_000)
+    body = f"440115{born:%Y%m%d}{i % 1000:03d}"
+    weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+    return body + "10X98765432"[sum(int(d) * w for d, w in zip(body, weights, strict=True)) % 11]
+
+
+def _base_rows(type_key: str) -> list[dict]:
+    """The demo records of a type as exported rows (for investments and reported values: built)."""
+    from shanhai.indicators.models import Indicator
+    from shanhai.network.models import Organisation, OrgKind, Pairing, PairingKind
+    from shanhai.transfer.selectors import export_rows
+    from shanhai.transfer.specs import PAIRING_NAMES, TYPES
+
+    spec = TYPES[type_key]
+    related = ("programme", "east_region__parent__parent", "west_region__parent__parent", "east_org", "west_org")
+    pairings = Pairing.objects.select_related(*related).order_by("pk")
+    if type_key == "pairing":
+        return list(export_rows(spec, pairings.filter(kind__in=[PairingKind.VILLAGE, PairingKind.TOWNSHIP])))
+    refs = [{n: row.get(n, "") for n in PAIRING_NAMES if n != "pairing_no"}
+            for row in export_rows(TYPES["pairing"], pairings)]
+    for ref, row in zip(refs, export_rows(TYPES["pairing"], pairings), strict=True):
+        ref["pairing_kind"] = row["pairing_kind"]
+    if type_key == "investment":
+        ids = list(pairings.values_list("east_region_id", "west_region_id"))
+        firms: dict[int, list[str]] = {}
+        for org in Organisation.objects.filter(kind=OrgKind.ENTERPRISE, name__contains="基准企业").order_by("name"):
+            firms.setdefault(org.region_id, []).append(org.name)
+        return [dict(ref, enterprise=name, park="", year=2023, amount="3.89亿", rural_jobs=172)
+                for ref, (e, w) in zip(refs, ids, strict=True) for name in firms.get(e, []) + firms.get(w, [])]
+    if type_key == "reported":
+        codes = list(Indicator.objects.exclude(unit="percent").order_by("position").values_list("code", flat=True))
+        return [dict(ref, indicator=code) for ref in refs for code in codes]
+    qs = spec.model._default_manager.order_by("pk")
+    if spec.pairing_field == "pairing":
+        qs = qs.select_related(*(f"pairing__{r}" for r in related))
+    elif spec.pairing_field is None:
+        qs = qs.select_related("region__parent__parent")
+    rows = list(export_rows(spec, qs))
+    for row in rows:
+        row.pop("pairing_no", None)
+    # One base row per natural key as written (the varied copies must stay distinct).
+    varied = {"fund": ("year", "source")}.get(type_key, ())
+    keyed = [c.name for c in spec.columns if (c.name in PAIRING_NAMES or c.name in spec.natural_key
+             or c.name in ("project", "enterprise", "region", "person_org", "name")) and c.name not in varied]
+    return list({tuple(str(row.get(n)) for n in keyed): row for row in rows}.values())
+
+
+def _vary(type_key: str, row: dict, i: int, k: int) -> None:
+    """Make base row copy number k (row i of the file) a new record."""
+    suffix = f"（{k + 1}）"
+    if type_key == "organisation":
+        row["name"] += suffix
+    elif type_key == "pairing":
+        row["east_place"] += f"{k + 1}组"
+        row["west_place"] += f"{k + 1}组"
+    elif type_key == "dispatch":
+        row["id_number"] = _id_number(i)
+    elif type_key in ("training", "activity"):
+        row["title"] += suffix
+    elif type_key in ("project", "workshop"):
+        row["name"] += suffix
+    elif type_key == "fund":
+        row["year"] = 1990 + k % 111
+        row["source"] = ("财政援助资金", "社会帮扶资金", "地方配套资金")[k // 111 % 3]
+    elif type_key == "donation":
+        row["donor"] += suffix
+    elif type_key == "investment":
+        row["year"] = 1990 + k % 111
+    elif type_key == "reported":
+        row.update(year=2021 + k % 5, month=k // 5 % 13, value=100 + i % 1000, qualifier="确数",
+                   source_ref="基准测试表")
+    elif type_key == "sale":
+        row["supplier"] = f"{row['supplier']}{suffix}"
+    elif type_key == "placement":
+        row["employer"] = f"{row['employer']}{suffix}"
+
+
+def type_rows(type_key: str, n: int, offset: int = 0) -> tuple[list[str], list[list]]:
+    """The header and n rows of a realistic sheet of one type (rows offset… of the endless sequence)."""
+    from shanhai.transfer.specs import TYPES
+
+    spec = TYPES[type_key]
+    base = _base_rows(type_key)
+    columns = [c for c in spec.columns if c.name != "pairing_no" and (not c.secret or c.name == "id_number")]
+    rows = []
+    for i in range(offset, offset + n):
+        row = dict(base[i % len(base)])
+        _vary(type_key, row, i, i // len(base))
+        rows.append(["" if row.get(c.name) is None else row.get(c.name, "") for c in columns])
+    return [c.header for c in columns], rows
+
+
+def child_sheets(database_url: str, type_key: str, n: str, csv_path: str, xlsx_path: str) -> dict:
+    """An n-row CSV and a different n-row xlsx of one type (the xlsx rows follow the CSV's)."""
+    _django(database_url)
+    import datetime as dt
+
+    import xlsxwriter
+
+    head, rows = type_rows(type_key, int(n))
+    with Path(csv_path).open("w", encoding="utf-8-sig", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(head)
+        w.writerows([[v.isoformat() if isinstance(v, dt.date) else v for v in row] for row in rows])
+    head, rows = type_rows(type_key, int(n), offset=int(n))
+    wb = xlsxwriter.Workbook(xlsx_path)
+    dates = wb.add_format({"num_format": "yyyy-mm-dd"})
+    ws = wb.add_worksheet("Sheet1")
+    ws.write_row(0, 0, head)
+    for r, row in enumerate(rows, start=1):
+        for c, v in enumerate(row):
+            if isinstance(v, dt.date):
+                ws.write_datetime(r, c, dt.datetime.combine(v, dt.time()), dates)
+            else:
+                ws.write(r, c, v)
+    wb.close()
+    return {"rows": len(rows)}
+
+
+def child_import_type(database_url: str, path: str, type_key: str, mode: str) -> dict:
+    """One import of a type's sheet: mode "check" (dry run) or "commit"."""
+    _django(database_url)
+    from shanhai.transfer.engine import import_file
+
+    started = time.perf_counter()
+    result = import_file(Path(path), type_key=type_key, dry_run=mode == "check")
+    seconds = time.perf_counter() - started
+    if not result.ok:
+        return {"error": [e.__dict__ for e in result.errors[:5]] + result.file_errors, "errors": result.error_count}
+    return {"rows": result.rows, "created": result.created, "updated": result.updated, "unchanged": result.unchanged,
+            "seconds": seconds, "path": result.path, "peak_mb": _rss_mb()}
+
+
+def run_types(kind: str, url: str, types: list[str], n: int) -> None:
+    """Check and commit a CSV and an xlsx of n rows per type; prints rows/s and the 5,000 rows/s bar."""
+    known = run_child("setup_types", url)["types"]
+    types = types or known
+    bad = [t for t in types if t not in known]
+    if bad:
+        raise SystemExit(f"unknown types {bad}; known: {known}")
+    failed = []
+    print(f"{'db':9} {'type':13} {'path':8} {'file':5} {'check rows/s':>13} {'commit rows/s':>14}  created", flush=True)
+    for type_key in types:
+        csv_path, xlsx_path = WORK / f"{kind}_{type_key}_{n}.csv", WORK / f"{kind}_{type_key}_{n}.xlsx"
+        run_child("sheets", url, type_key, str(n), str(csv_path), str(xlsx_path))
+        for fmt, path in (("csv", csv_path), ("xlsx", xlsx_path)):
+            check = run_child("import_type", url, str(path), type_key, "check")
+            commit = run_child("import_type", url, str(path), type_key, "commit")
+            for name, r in (("check", check), ("commit", commit)):
+                if "error" in r:
+                    raise SystemExit(f"{kind} {type_key} {fmt} {name}: {r['errors']} errors, e.g. {r['error']}")
+            rates = [r["rows"] / r["seconds"] for r in (check, commit)]
+            if min(rates) < 5000:
+                failed.append(f"{type_key} {fmt}")
+            print(f"{kind:9} {type_key:13} {commit['path']:8} {fmt:5} {rates[0]:>13,.0f} {rates[1]:>14,.0f}  "
+                  f"{commit['created']:,}", flush=True)
+    print(f"{kind:9} bar ≥ 5,000 rows/s for every type, check and commit: "
+          f"{'met' if not failed else 'NOT met: ' + ', '.join(failed)}", flush=True)
+
+
 # ---- orchestration ---------------------------------------------------------------------------
 
 def run_child(*args: str) -> dict:
@@ -204,11 +405,15 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--xlsx-rows", type=int, default=100_000)
     parser.add_argument("--peer-rows", type=int, default=10_000)
+    parser.add_argument("--types", nargs="?", const="all", default=None,
+                        help="instead: every import type (or a comma-separated list), check and commit")
+    parser.add_argument("--type-rows", type=int, default=20_000, help="rows per type and file format (--types)")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         task, *rest = args.child
-        fn = {"setup": child_setup, "import": child_import, "peer": child_peer}[task]
+        fn = {"setup": child_setup, "import": child_import, "peer": child_peer, "setup_types": child_setup_types,
+              "sheets": child_sheets, "import_type": child_import_type}[task]
         print(json.dumps(fn(*rest), ensure_ascii=False))
         return
 
@@ -216,6 +421,10 @@ def main() -> None:
     lines = []
     for kind in (["sqlite", "postgres"] if args.db == "both" else [args.db]):
         url = fresh_database(kind)
+        if args.types:
+            types = [] if args.types == "all" else args.types.split(",")
+            run_types(kind, url, types, args.type_rows)
+            continue
         pairs = run_child("setup", url)["pairs"]
         big, book, peer = WORK / f"placements_{args.rows}.csv", WORK / f"placements_{args.xlsx_rows}.xlsx", WORK / "peer.csv"
         started = time.perf_counter()

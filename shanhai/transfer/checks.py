@@ -11,16 +11,19 @@ skipped, and tests run both paths over the same bad rows.
 from __future__ import annotations
 
 import ast
+import datetime
+import decimal
 import inspect
 import operator
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import models
+from django.db import models, router
 from django.db.models import F, Q
 from django.db.models.base import ModelState
+from django.db.models.expressions import DatabaseDefault
 
 Tri = bool | None
 _OPS: dict[str, Callable[[Any, Any], bool]] = {
@@ -127,6 +130,133 @@ class ModelRules:
             constraint_reads = {model._meta.get_field(n).attname for _, _, ns in self.checks for n in ns}
             self.reads = tuple(sorted(clean_reads | constraint_reads))
         self.defaults = {f.attname: f.get_default() for f in self.fields}  # "" for text, as Model() does
+        self._plan: list[tuple[type[models.Model], models.BaseConstraint, Callable[[Any], Tri] | None,
+                               frozenset[str]]] | None = None
+        self._fields_plan: list[tuple[models.Field, dict[Any, Any] | None]] | None = None
+
+    def _constraint_plan(self) -> list[tuple[type[models.Model], Any, Callable[[Any], Tri] | None, frozenset[str]]]:
+        """Every constraint full_clean validates, in its order: (model, constraint, Python check or None, fields)."""
+        if self._plan is None:
+            model = self.model
+            groups = [(model, model._meta.constraints)] + [
+                (parent, parent._meta.constraints) for parent in model._meta.all_parents if parent._meta.constraints
+            ]
+            plan = []
+            for model_class, constraints in groups:
+                names = {f.name for f in model_class._meta.local_concrete_fields} | {"pk"}
+                for constraint in constraints:
+                    check, reads = None, frozenset()
+                    if isinstance(constraint, models.CheckConstraint):
+                        reads = frozenset(constraint_fields(constraint.condition))
+                        if reads <= names and "pk" not in reads:
+                            try:
+                                check = compile_q(model_class, constraint.condition)
+                            except UnsupportedRule:
+                                check = None
+                    plan.append((model_class, constraint, check, reads))
+            self._plan = plan
+        return self._plan
+
+    def _field_plan(self) -> list[tuple[models.Field, dict[Any, Any] | None]]:
+        """Model fields in `clean_fields` order, each with a memo when its cleaning depends on the value alone."""
+        if self._fields_plan is None:
+            self._fields_plan = [(f, {} if _pure_field(f) else None) for f in self.model._meta.fields]
+        return self._fields_plan
+
+    def clean_fields(self, obj: models.Model, exclude: set[str]) -> None:
+        """`Model.clean_fields`, step for step, with each field's `clean` worked out once per value.
+
+        Only for Django's own field classes and validators (their outcome depends on the value alone),
+        and only for immutable values of a few exact types; a Decimal or float is remembered by its
+        text, so 1.0 and 1.000 (equal, but not for the decimal-places validator) stay apart.
+        """
+        errors = {}
+        for f, memo in self._field_plan():
+            if f.name in exclude or f.generated:
+                continue
+            raw_value = getattr(obj, f.attname)
+            if f.blank and raw_value in f.empty_values:
+                continue
+            if isinstance(raw_value, DatabaseDefault):
+                continue
+            key = None
+            if memo is not None:
+                kind = raw_value.__class__
+                if kind in _BY_VALUE:
+                    key = (kind, raw_value)
+                elif kind in _BY_TEXT:
+                    key = (kind, str(raw_value))
+            if key is None:
+                try:
+                    setattr(obj, f.attname, f.clean(raw_value, obj))
+                except ValidationError as e:
+                    errors[f.name] = e.error_list
+                continue
+            found = memo.get(key, _MISSING)
+            if found is _MISSING:
+                try:
+                    found = (True, f.clean(raw_value, obj))
+                except ValidationError as e:
+                    found = (False, e.error_list)
+                if len(memo) < 50_000:
+                    memo[key] = found
+            if found[0]:
+                setattr(obj, f.attname, found[1])
+            else:
+                errors[f.name] = list(found[1])
+        if errors:
+            raise ValidationError(errors)
+
+    def full_clean(self, obj: models.Model, exclude: Iterable[str] = ()) -> None:
+        """`obj.full_clean(exclude=exclude, validate_unique=False)` without a query per check constraint.
+
+        The same steps in the same order — `clean_fields`, `clean()`, then the constraints on the
+        fields that passed — and the same errors. Django asks the database whether each check
+        constraint's condition holds (one query per constraint per row); here the condition is
+        evaluated in Python with SQL's three-valued logic (NULL passes, as Django's COALESCE(…, TRUE)),
+        and skipped when it reads an excluded or failed field, exactly when Django skips it. Unique
+        constraints, conditions this evaluator cannot read, and values it cannot compare are left to
+        Django's own `validate` (a unique constraint reading an excluded field costs no query).
+        """
+        errors: dict[str, Any] = {}
+        exclude = set(exclude)
+        try:
+            self.clean_fields(obj, exclude)
+        except ValidationError as e:
+            errors = e.update_error_dict(errors)
+        try:
+            obj.clean()
+        except ValidationError as e:
+            errors = e.update_error_dict(errors)
+        exclude.update(name for name in errors if name != NON_FIELD_ERRORS)
+        found: dict[str, Any] = {}
+        using = None
+        for model_class, constraint, check, reads in self._constraint_plan():
+            try:
+                if check is not None:
+                    if reads & exclude:
+                        continue  # Django: a FieldError for the missing field, and the check is skipped
+                    try:
+                        holds = check(obj) is not False
+                    except TypeError:  # values Python cannot order (never from the parsers): ask the database
+                        holds = None
+                    if holds is False:
+                        raise ValidationError(constraint.get_violation_error_message(),
+                                              code=constraint.violation_error_code)
+                    if holds:
+                        continue
+                if using is None:
+                    using = router.db_for_write(obj.__class__, instance=obj)
+                constraint.validate(model_class, obj, exclude=exclude, using=using)
+            except ValidationError as e:  # as Model.validate_constraints collects them
+                if getattr(e, "code", None) == "unique" and len(getattr(constraint, "fields", ())) == 1:
+                    found.setdefault(constraint.fields[0], []).append(e)
+                else:
+                    found = e.update_error_dict(found)
+        if found:
+            errors = ValidationError(found).update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
 
     def messages_to_fields(self) -> dict[str, list[str]]:
         """Constraint message → the fields it reads, the one the message names first leading.
@@ -188,6 +318,26 @@ class ModelRules:
             if check(obj) is False:
                 errors.setdefault(NON_FIELD_ERRORS, []).append(message)
         return errors
+
+
+_MISSING = object()
+_BY_VALUE = frozenset({str, int, bool, type(None), datetime.date})  # hashable, and equal only when the same
+_BY_TEXT = frozenset({decimal.Decimal, float})  # equal values that validators tell apart (1.0 and 1.000)
+_CLEANING = ("clean", "to_python", "validate", "run_validators")
+
+
+def _pure_field(f: models.Field) -> bool:
+    """Whether `f.clean(value, instance)` depends on the value alone: Django's own field class and validators.
+
+    Relations are not (their validation looks the row up in the database for the instance's database).
+    """
+    if f.is_relation:
+        return False
+    for name in _CLEANING:
+        owner = next((k for k in type(f).__mro__ if name in k.__dict__), None)
+        if owner is None or not owner.__module__.startswith("django."):
+            return False
+    return all(type(v).__module__.startswith("django.") for v in f.validators)
 
 
 def attributes_read_by_clean(model: type[models.Model]) -> set[str] | None:

@@ -606,6 +606,15 @@ def run_general(
         pass
 
 
+@dataclass(frozen=True)
+class _Stored:
+    """A stored record's id, known by its natural key before the record itself is read."""
+
+    pk: Any
+    part: tuple[Any, Any]
+    qs: Any = field(compare=False, repr=False)
+
+
 class GeneralPlan:
     def __init__(self, spec: TypeSpec, result: ImportResult, user: Any) -> None:
         self.spec = spec
@@ -615,7 +624,8 @@ class GeneralPlan:
         self.rules = ModelRules(spec.model)
         self.model = spec.model
         self.partition = self._partition_fields()
-        self.existing: dict[Any, dict[tuple[Any, ...], list[models.Model]]] = {}
+        self.existing: dict[Any, dict[tuple[Any, ...], list[_Stored]]] = {}
+        self.records: dict[Any, models.Model] = {}
         self.seen: dict[tuple[Any, ...], tuple[str, int]] = {}
         self.creates: list[models.Model] = []
         self.updates: list[tuple[models.Model, list[str]]] = []
@@ -638,12 +648,24 @@ class GeneralPlan:
             return {}  # the key holds only new objects: nothing can match
         part = (field, obj.pk if obj is not None else None)
         if part not in self.existing:
+            # Only the natural keys (and ids) are read here; whole records only where a row matches one.
             qs = self.model._default_manager.all() if field is None else self.model._default_manager.filter(**{field: obj})
-            index: dict[tuple[Any, ...], list[models.Model]] = {}
-            for found in qs:
-                index.setdefault(key_of_instance(self.spec, found), []).append(found)
+            index: dict[tuple[Any, ...], list[Any]] = {}
+            names = self.spec.natural_key
+            fks = [isinstance(self.model._meta.get_field(n), models.ForeignKey) for n in names]
+            attnames = [self.model._meta.get_field(n).attname for n in names]
+            for pk, *parts in qs.values_list("pk", *attnames):
+                key = tuple([(None if v is None else ("pk", v)) if fk else key_part(v)
+                             for v, fk in zip(parts, fks, strict=True)])
+                index.setdefault(key, []).append(_Stored(pk, part, qs))
             self.existing[part] = index
         return self.existing[part]
+
+    def _record(self, stored: _Stored) -> models.Model:
+        """The whole record a row matched (its partition's records are read once, on the first match)."""
+        if stored.pk not in self.records:
+            self.records.update({o.pk: o for o in stored.qs})
+        return self.records[stored.pk]
 
     def validate(self, sources: list[Source]) -> None:
         reader = RowReader(self.spec, self.result)
@@ -690,7 +712,7 @@ class GeneralPlan:
             return [(key_column, f"数据库中已有{len(matches)}条记录（编号{ids}）与此行的{spec.natural_key_doc}相同，无法确定更新哪一条。")]
         guard = self.resolver.guard
         if matches:
-            obj = matches[0]
+            obj = self._record(matches[0])
             if not guard.state_ok(obj):  # the record as it is now must be the user's to change
                 return [(key_column, f"此行对应的已有{self.model._meta.verbose_name}不在您可填报的数据范围内，不能修改。")]
             shape = {f: getattr(obj, f, None) for f in PAIRING_SHAPE}
@@ -724,25 +746,28 @@ class GeneralPlan:
             if isinstance(f, models.ForeignKey) and isinstance(values.get(f.name), models.Model)
         ]
         try:
-            obj.full_clean(exclude=exclude, validate_unique=False)
+            self.rules.full_clean(obj, exclude)  # obj.full_clean(exclude, validate_unique=False), no query per check
         except ValidationError as e:
             return validation_errors(spec, e, present, self.rules)
         if spec.key == "pairing" and not matches:
             self.resolver.created_pairings.append(obj)  # type: ignore[arg-type]
-        label = self._label(values)
+        listed = len(self.result.changes) < MAX_LISTED_CHANGES  # add_change keeps only the first ones
+        label = self._label(values) if listed else ""
         if not matches:
             self.creates.append(obj)
             self.result.created += 1
-            self.result.add_change(Change(source.name, number, "create", label))
+            if listed:
+                self.result.add_change(Change(source.name, number, "create", label))
         elif changed:
             self.updates.append((obj, changed))
             self.result.updated += 1
-            headers = {c.name: c.header for c in spec.columns}
-            self.result.add_change(Change(
-                source.name, number, "update", label,
-                [(headers.get(n, str(self.model._meta.get_field(n).verbose_name)), old.get(n, ""), self._shown(obj, n))
-                 for n in changed],
-            ))
+            if listed:
+                headers = {c.name: c.header for c in spec.columns}
+                self.result.add_change(Change(
+                    source.name, number, "update", label,
+                    [(headers.get(n, str(self.model._meta.get_field(n).verbose_name)), old.get(n, ""),
+                      self._shown(obj, n)) for n in changed],
+                ))
         else:
             self.result.unchanged += 1
         return []
