@@ -61,3 +61,28 @@ def test_refused_file_then_corrected_file_confirmed(browser, site, tmp_path):
     page.wait_for_selector("#done")
     assert Placement.objects.count() == 2
     page.close()
+
+
+def test_far_future_dates_need_the_checkbox(browser, site, tmp_path):
+    from shanhai.economy.models import Placement
+
+    far = tmp_path / "劳务（年度有误）.csv"
+    far.write_text(f"{HEAD}\n广州市南沙区,紫云县,2099,6,到东部就业,5,是,甲厂\n", encoding="utf-8")
+    page = browser.new_page(locale="zh-CN")
+    page.goto(f"{site.url}/admin/login/?next=/data/")
+    page.fill("#id_username", "admin")
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_url(f"{site.url}/data/")
+    page.set_input_files("input[type=file]", str(far))
+    page.click("button[type=submit]")
+    page.wait_for_selector("#warnings")
+    assert "有1处日期晚于明年" in page.locator("#warnings").inner_text()
+    assert "2099" in page.locator("table.warnings tbody").inner_text()
+    page.click("#confirm")  # the box is required: the browser does not send the form
+    assert page.locator("#done").count() == 0 and Placement.objects.count() == 0
+    page.check("#accept-warnings")
+    page.click("#confirm")
+    page.wait_for_selector("#done")
+    assert Placement.objects.count() == 1
+    page.close()
