@@ -36,6 +36,7 @@ from shanhai.accounts.writes import PAIRING_SHAPE, pairing_children_errors
 from shanhai.core.db import read_atomic
 from shanhai.core.fields import Domain
 from shanhai.core.privacy import mask_id_number, mask_phone
+from shanhai.transfer import bulk
 from shanhai.transfer import parsers as p
 from shanhai.transfer.checks import ModelRules
 from shanhai.transfer.headers import HEADER_SCAN_ROWS, HeaderMap, detect_type, find_header
@@ -550,14 +551,25 @@ def import_file(
     return result
 
 
-def refresh_rollups(pairing_ids: set[int], years: set[int]) -> None:
-    """Tell the indicators app which pairings and years changed (when it offers the hook)."""
+def refresh_rollups(pairing_ids: set[int], years: set[int], model: type[models.Model] | None = None) -> None:
+    """Tell the indicators app which pairings and years changed (when it offers the hook).
+
+    With `model`, only the indicators counted from that model's records are recomputed, as the
+    indicators' own save signal does: no other indicator can change when only those records do.
+    """
     try:
         from shanhai.indicators.rollups import rollups_refresh_for
+        from shanhai.indicators.rules import rules_by_model
     except ImportError:  # the indicators app is optional for the importer
         return
-    if pairing_ids:
-        rollups_refresh_for(sorted(pairing_ids), sorted(y for y in years if y) or None)
+    if not pairing_ids:
+        return
+    codes = None
+    if model is not None:
+        codes = [r.code for r in rules_by_model().get(model, [])]
+        if not codes:
+            return
+    rollups_refresh_for(sorted(pairing_ids), sorted(y for y in years if y) or None, codes=codes)
 
 
 def year_of(spec: TypeSpec, obj: models.Model) -> int | None:
@@ -807,8 +819,22 @@ class GeneralPlan:
         user = history_user(self.user)
         model = self.model
         now = timezone.now()
+        fast = bulk.supported(model)
         if self.spec.key == "pairing":
-            for obj in self.creates + [o for o, _ in self.updates]:
+            saved = self.creates + [o for o, _ in self.updates]
+            if fast and self.creates:
+                # New pairings get their ids first, so a parent created earlier in the file is known to
+                # its children and each tree path ("12/340/") is written with the row, as save() sets it.
+                bulk.assign_ids(self.creates)
+                for obj in self.creates:
+                    if obj.parent is not None and obj.parent_id is None:  # type: ignore[attr-defined]
+                        obj.parent = obj.parent  # type: ignore[attr-defined]  # picks up the parent's new pk
+                    parent = obj.parent if obj.parent_id else None  # type: ignore[attr-defined]
+                    obj.path = f"{parent.path if parent is not None else ''}{obj.pk}/"  # type: ignore[attr-defined]
+                bulk.insert(model, self.creates, now=now)
+                bulk.history(model, [o.pk for o in self.creates], "+", now=now, user=user, reason=reason)
+                saved = [o for o, _ in self.updates]  # changed pairings: save() keeps subtrees and roll-ups right
+            for obj in saved:
                 obj._history_user = user  # type: ignore[attr-defined]
                 obj._change_reason = reason  # type: ignore[attr-defined]
                 if obj.parent is not None and obj.parent_id is None:  # type: ignore[attr-defined]
@@ -819,18 +845,26 @@ class GeneralPlan:
                 self.resolver.write_people(user, reason)
                 for obj in self.creates + [o for o, _ in self.updates]:
                     obj.person = obj.person  # type: ignore[attr-defined]  # the person's new pk
-            if self.creates:
+            if self.creates and fast:
+                bulk.assign_ids(self.creates)
+                bulk.insert(model, self.creates, now=now)
+                bulk.history(model, [o.pk for o in self.creates], "+", now=now, user=user, reason=reason)
+            elif self.creates:
                 bulk_create_with_history(self.creates, model, batch_size=500, default_user=user,
                                          default_change_reason=reason, default_date=now)
             if self.updates:
                 fields = sorted({n for _, changed in self.updates for n in changed} | {"updated_at"})
                 fields = [n for n in fields if any(f.name == n for f in model._meta.concrete_fields)]
                 objs = [o for o, _ in self.updates]
-                for obj in objs:
-                    if hasattr(obj, "updated_at"):
-                        obj.updated_at = now  # type: ignore[attr-defined]  # bulk_update skips auto_now
-                bulk_update_with_history(objs, model, fields, batch_size=500, default_user=user,
-                                         default_change_reason=reason, default_date=now)
+                if fast:
+                    bulk.update(model, objs, fields, now=now)
+                    bulk.history(model, [o.pk for o in objs], "~", now=now, user=user, reason=reason)
+                else:
+                    for obj in objs:
+                        if hasattr(obj, "updated_at"):
+                            obj.updated_at = now  # type: ignore[attr-defined]  # bulk_update skips auto_now
+                    bulk_update_with_history(objs, model, fields, batch_size=500, default_user=user,
+                                             default_change_reason=reason, default_date=now)
         pairing_ids: set[int] = set()
         years: set[int] = set()
         for obj in self.creates + [o for o, _ in self.updates]:
@@ -840,7 +874,7 @@ class GeneralPlan:
             year = year_of(self.spec, obj)
             if year:
                 years.add(year)
-        refresh_rollups(pairing_ids, years)
+        refresh_rollups(pairing_ids, years, model)
 
 
 def bulk_create_with_history(*args: Any, **kwargs: Any) -> Any:

@@ -315,11 +315,17 @@ class Resolver:
         return out
 
     def write_people(self, user: User | None, reason: str) -> None:
-        from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+        from simple_history.utils import bulk_update_with_history
 
-        if self.people_new:
-            bulk_create_with_history(self.people_new, Person, batch_size=500, default_user=user,
-                                     default_change_reason=reason)
+        if self.people_new:  # one COPY/executemany and one INSERT … SELECT of history (transfer.bulk)
+            from django.utils import timezone
+
+            from shanhai.transfer import bulk
+
+            now = timezone.now()
+            bulk.assign_ids(self.people_new)
+            bulk.insert(Person, self.people_new, now=now)
+            bulk.history(Person, [p.pk for p in self.people_new], "+", now=now, user=user, reason=reason)
         if self.people_changed:
             objs = [p for p, _ in self.people_changed.values()]
             fields = sorted({n for _, names in self.people_changed.values() for n in names})
