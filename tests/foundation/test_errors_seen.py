@@ -120,3 +120,11 @@ def test_a_message_with_personal_numbers_is_masked_in_the_log(log_file):
 ])
 def test_redact(text, expected):
     assert redact(text) == expected
+
+
+def test_redact_cell_values():
+    from shanhai.core.redact import redact_value
+
+    assert redact_value(13812345678) == "138****5678" and redact_value(13812345678.0) == "138****5678"
+    assert redact_value(2023) == 2023 and redact_value(5.0) == 5.0 and redact_value(12345678901234567890) == 12345678901234567890
+    assert redact_value(f"身份证{ID2}") == "身份证110101********4514"
