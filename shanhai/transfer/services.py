@@ -125,6 +125,10 @@ def import_run_commit(*, run: ImportRun, user: User, accept_warnings: bool = Fal
         raise ShanhaiError("请先核对上面列出的日期，勾选“我已核对以上日期”后再确认导入。", code="warnings")
 
     def record(result: ImportResult) -> None:  # inside the transaction, after the data is written
+        # A second confirmation racing this one waits here for the first to commit, then finds it imported.
+        status = ImportRun.objects.select_for_update().filter(pk=run.pk).values_list("status", flat=True).first()
+        if status != RunStatus.CHECKED:
+            raise ShanhaiError("该文件已在另一次确认中导入或已过期；本次没有写入任何数据。", code="state")
         _apply(run, result)
         run.save()
 

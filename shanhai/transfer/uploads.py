@@ -143,7 +143,11 @@ def local_copy(run: ImportRun) -> Iterator[Path]:
         raise ShanhaiError("上传的文件已按保留规定删除，请重新上传。", code="state")
     suffix = Path(run.filename).suffix[:8]
     with tempfile.NamedTemporaryFile(suffix=suffix) as tmp:  # mode 600
-        with run.file.open("rb") as stored:
+        try:
+            stored = run.file.open("rb")
+        except FileNotFoundError as e:
+            raise ShanhaiError("上传的文件已不在服务器上，请重新上传。", code="state") from e
+        with stored:
             unseal(stored, tmp)
         tmp.flush()
         yield Path(tmp.name)

@@ -410,3 +410,23 @@ def test_sealed_uploads_survive_a_key_change_and_refuse_tampering(settings, monk
                      blob + lines[1]):  # a chunk added after the last
         with pytest.raises(uploads.UploadUnreadable, match="不完整或已被改动"):
             _unsealed(tampered)
+
+
+def test_a_second_confirmation_writes_nothing(clerk):
+    """Two clicks on 确认导入 racing: the second finds the run imported inside its transaction and rolls back."""
+    head, row, model = CASES["fast"]
+    run = import_run_check(user=clerk, upload=_csv_upload([head, row], name="f.csv"))
+    # the other request committed while this one was importing (this one read the run before that)
+    ImportRun.objects.filter(pk=run.pk).update(status=RunStatus.IMPORTED, finished_at=timezone.now())
+    with pytest.raises(ShanhaiError, match="另一次确认"):
+        import_run_commit(run=run, user=clerk)
+    assert model.objects.count() == 0
+    assert ImportRun.objects.get(pk=run.pk).status == RunStatus.IMPORTED
+
+
+def test_a_stored_file_gone_missing_is_a_clear_error(clerk):
+    head, row, _ = CASES["fast"]
+    run = import_run_check(user=clerk, upload=_csv_upload([head, row], name="f.csv"))
+    default_storage.delete(run.file.name)
+    with pytest.raises(ShanhaiError, match="请重新上传"):
+        import_run_commit(run=run, user=clerk)
