@@ -13,7 +13,9 @@ class AccountsConfig(AppConfig):
         from shanhai.accounts.roles import roles_sync
         from shanhai.accounts.signals import last_login_update
 
-        post_migrate.connect(roles_sync, sender=self)
+        # After every app's migrations: the roles cover models of apps listed after this one
+        # (indicators, evidence), whose permissions exist only once their own post_migrate has run.
+        post_migrate.connect(roles_sync, dispatch_uid="shanhai_roles_sync")
         # The last-login time must never make a login wait for an import (SQLite has one writer).
         user_logged_in.disconnect(dispatch_uid="update_last_login")
         user_logged_in.connect(last_login_update, dispatch_uid="shanhai_last_login")

@@ -155,10 +155,10 @@ class WriteGuard:
         if not self.user or not (self.region_paths or self.pairing_paths):
             return False
         org = getattr(obj, org_field) if getattr(obj, f"{org_field}_id", None) is not None else None
-        if org is None or not org.region.path.startswith(self._side_paths() or ("\0",)):
+        if org is not None and not org.region.path.startswith(self._side_paths() or ("\0",)):
             return False
         if obj.pk is None:
-            return True
+            return True  # a new record (a person first met on one of the user's dispatch rows)
         key = (type(obj).__name__, obj.pk)
         if key not in self._used_by_open:
             from django.apps import apps
@@ -166,7 +166,8 @@ class WriteGuard:
             users = [pid for label, column in getattr(type(obj), "scope_through", ())
                      for pid in apps.get_model(label)._default_manager.filter(**{column: obj.pk})
                      .values_list(apps.get_model(label).scope_pairing_field + "_id", flat=True).distinct()]
-            self._used_by_open[key] = all(self.pairing_open(pid) for pid in users)
+            # stored and used nowhere: the national office's (else anyone could take it over)
+            self._used_by_open[key] = bool(users) and all(self.pairing_open(pid) for pid in users)
         return self._used_by_open[key]
 
     def state_ok(self, obj: models.Model) -> bool:

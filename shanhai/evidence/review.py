@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from shanhai.accounts.scoping import can_see, visible
+from shanhai.accounts.writes import WriteGuard, WriteRefused, guarded_delete
 from shanhai.core.errors import ShanhaiError
 from shanhai.evidence import EvidenceError, clean_text, extract_facts, read_document
 from shanhai.evidence.models import FactStatus, ProposedFact, SourceDocument
@@ -70,6 +71,7 @@ def document_ingest(
 ) -> SourceDocument:
     """Read a file (or pasted text), propose its facts, and file both against a pairing, all or nothing."""
     pairing_obj = _visible_pairing(user, pairing)
+    _require_reporter(user, pairing_obj.pk)
     if not data and not (text or "").strip():
         raise ShanhaiError("请上传文件或粘贴正文：两者都为空。", field="file")
     try:
@@ -163,10 +165,22 @@ def fact_duplicates(fact: ProposedFact) -> list[ReportedValue]:
     return list(qs)
 
 
+def _require_reporter(user: User, pairing_id: int) -> None:
+    """Reading a report proposes reported values: ingest, accept and reject need the right to create
+    them, for this pairing (accounts.writes)."""
+    guard = WriteGuard(user) if user.is_authenticated else None
+    if guard is None:
+        raise WriteRefused("请先登录。")
+    guard.require(ReportedValue, "add")
+    if not guard.pairing_open(pairing_id):
+        raise WriteRefused("您不能为该结对关系填报数字：它不在您可填报的数据范围内。")
+
+
 def _fact_for_review(user: User, fact_id: int) -> ProposedFact:
     fact = ProposedFact.objects.select_related("document__pairing").filter(pk=fact_id).first()
     if fact is None or not can_see(user, fact.document):
         raise ShanhaiError("该条数字不存在或不在您的数据范围内。", code="not_found")
+    _require_reporter(user, fact.document.pairing_id)
     return fact
 
 
@@ -216,7 +230,7 @@ def fact_reject(*, user: User, fact_id: int) -> ProposedFact:
         fact.reported_value = None
         fact.save(update_fields=["reported_value"])
         if reported is not None:
-            reported.delete()
+            guarded_delete(user, reported, reason="驳回报告中的数字")
     fact.status = FactStatus.REJECTED
     fact.reviewed_by = user if user.is_authenticated else None
     fact.reviewed_at = timezone.now()

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -44,6 +45,8 @@ def document_new(request: HttpRequest) -> HttpResponse:
             )
         except ShanhaiError as e:
             form.add_error(e.field if e.field in form.fields else None, e.message)
+            if e.code == "forbidden":
+                return render(request, "evidence/new.html", {"form": form}, status=403)
         else:
             messages.success(request, f"已读取“{document.title}”，识别出 {document.facts.count()} 条数字，请逐条审核。")
             return redirect("evidence:review", document_id=document.pk)
@@ -98,6 +101,8 @@ def fact_decide(request: HttpRequest, fact_id: int, decision: str) -> HttpRespon
     except ShanhaiError as e:
         if e.code == "not_found":
             raise Http404(e.message) from e
+        if e.code == "forbidden":
+            raise PermissionDenied(e.message) from e
         messages.error(request, e.message)
         fact = ProposedFact.objects.get(pk=fact_id)
     return redirect(reverse("evidence:review", args=[fact.document_id]) + f"#row-{fact.pk}")

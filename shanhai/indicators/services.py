@@ -16,6 +16,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from shanhai.accounts.writes import guarded_save
 from shanhai.core.errors import ShanhaiError
 from shanhai.indicators.models import Indicator, ReportedValue, SourceKind, Target
 from shanhai.network.models import Pairing
@@ -134,17 +135,20 @@ def reported_value_upsert(
     if created and user is not None and user.is_authenticated:
         obj.created_by = user  # type: ignore[assignment]
     try:
-        obj.full_clean()
+        # The one door: role and scope of the value as stored and as it will be (accounts.writes).
+        guarded_save(user, obj, reason=f"上报：{obj.source_ref}"[:100])
     except ValidationError as e:
         _raise_validation(e)
-    obj.save()
     return obj, created
 
 
 @transaction.atomic
 def target_set(*, indicator: str | Indicator, year: int, value: Any, pairing: Pairing | int | None = None,
-               region: Region | str | None = None, side: str = "", note: str = "") -> Target:
-    """Set (create or replace) the target of one pairing, or one region on one side, for a year."""
+               region: Region | str | None = None, side: str = "", note: str = "",
+               user: AbstractBaseUser | None = None) -> Target:
+    """Set (create or replace) the target of one pairing, or one region on one side, for a year.
+
+    `user` None is the system (demo, commands); a user's write goes through `accounts.writes`."""
     ind = indicator if isinstance(indicator, Indicator) else indicator_get(indicator)
     pairing_obj, region_obj = _scope(pairing, region)
     if pairing_obj is not None:
@@ -158,10 +162,9 @@ def target_set(*, indicator: str | Indicator, year: int, value: Any, pairing: Pa
         raise ShanhaiError("「目标值」不能为空。", field="value")
     obj.note = note
     try:
-        obj.full_clean()
+        guarded_save(user, obj, reason="目标")
     except ValidationError as e:
         _raise_validation(e)
-    obj.save()
     return obj
 
 

@@ -33,6 +33,7 @@ from typing import Any
 from django.db import connection, models, transaction
 from django.utils import timezone
 
+from shanhai.accounts.writes import WriteGuard
 from shanhai.core.db import read_atomic
 from shanhai.transfer.checks import ModelRules
 from shanhai.transfer.engine import (
@@ -82,6 +83,7 @@ def run_fast(
                         stage.no_matches()
                 if result.ok:
                     stage.classify(result, {s.number: s.name for s in sources})
+                    _require_roles(spec, result, user)
                 if result.writable and not dry_run:
                     pairing_ids, years = stage.write(history_user(user), reason, result.filename)
                     refresh_rollups(pairing_ids, years)
@@ -92,6 +94,18 @@ def run_fast(
                 raise _Rollback
     except _Rollback:
         pass
+
+
+def _require_roles(spec: TypeSpec, result: ImportResult, user: Any) -> None:
+    """Rows are matched set-wise here, so the role half of the write rule is checked per action: adding
+    needs the add permission, updating the change permission (pairings are resolved only among the
+    user's own, so the scope half holds row by row)."""
+    guard = WriteGuard(user)
+    # a row sent back unchanged is still a write attempt: it needs the change permission
+    for action, count in (("add", result.created), ("change", result.updated + result.unchanged)):
+        error = guard.role_error(spec.model, action) if count else None
+        if error:
+            result.file_errors.append(error)
 
 
 @contextmanager

@@ -25,6 +25,7 @@ from shanhai.regions.lookup import resolve_region
 from shanhai.regions.models import Region
 
 _SPACES = re.compile(r"[\s\u3000]+")
+_CODED = re.compile(r"\(([a-z0-9_.]+)\)$")
 
 
 class RefError(Exception):
@@ -59,6 +60,10 @@ class Resolver:
         self.people_where: dict[int, tuple[str, int]] = {}  # (sheet, row) that first changed each person
         self.where: tuple[str, int] = ("", 0)  # the row being built (set by the engine)
         self.guard = WriteGuard(user)  # the one write rule (accounts.writes); None: the command line
+        self._created_seen = 0
+        self._created_levels: list[Pairing] = []
+        self._people_by_hash: dict[str, Person | None] = {}  # read ahead by people_prefetch
+        self._people_by_name: dict[str, dict[int | None, list[Person]]] = {}
 
     def _cached(self, key: tuple[Any, ...], compute: Any) -> Any:
         try:
@@ -97,7 +102,9 @@ class Resolver:
     def programme(self, name: str, column: str) -> Programme:
         def compute() -> Programme:
             wanted = norm_name(name)
-            found = [p for p in Programme.objects.all() if norm_name(p.name) == wanted]
+            # With its provinces: Pairing.clean reads them for every row of a pairing sheet.
+            programmes = Programme.objects.prefetch_related("east_provinces", "west_provinces")
+            found = [p for p in programmes if norm_name(p.name) == wanted]
             if len(found) != 1:
                 names = "、".join(p.name for p in Programme.objects.all()[:10])
                 raise RefError(column, f"「协作项目」“{name}”不存在；已有：{names or '（无）'}。")
@@ -111,7 +118,10 @@ class Resolver:
 
         def compute() -> Any:
             wanted = norm_name(text)
-            found = [i for i in Indicator.objects.all() if i.code == text.strip() or norm_name(i.zh) == wanted]
+            # "财政援助资金（funds.fiscal）", as exports write it, is read back by its code
+            coded = _CODED.search(unicodedata.normalize("NFKC", text.strip()))
+            code = coded.group(1) if coded else text.strip()
+            found = [i for i in Indicator.objects.all() if i.code == code or norm_name(i.zh) == wanted]
             if len(found) != 1:
                 what = "不在指标目录中" if not found else "对应多个指标，请填写指标代码"
                 raise RefError(column, f"「指标」“{text}”{what}。")
@@ -205,11 +215,16 @@ class Resolver:
         if pairing.kind in _REGION_LEVEL_KINDS and pairing.kind == PairingKind.PROVINCE:
             return None
 
+        created = self._created_region_level()
+
         def compute() -> Pairing | None:
+            stored = self._cached(  # read once per programme: the database does not change while a file is checked
+                ("region_level", pairing.programme_id),
+                lambda: list(self.pairings().filter(programme=pairing.programme, kind__in=_REGION_LEVEL_KINDS)),
+            )
             candidates = [
-                p for p in list(self.pairings().filter(programme=pairing.programme, kind__in=_REGION_LEVEL_KINDS))
-                + [p for p in self.created_pairings if p.programme_id == pairing.programme_id
-                   and p.kind in _REGION_LEVEL_KINDS]
+                p for p in stored
+                + [p for p in created if p.programme_id == pairing.programme_id]
                 if p.east_region.contains(pairing.east_region) and p.west_region.contains(pairing.west_region)
                 and not (p.east_region_id == pairing.east_region_id and p.west_region_id == pairing.west_region_id
                          and p.kind == pairing.kind)
@@ -223,9 +238,17 @@ class Resolver:
 
         return self._cached(
             ("parent", pairing.programme_id, pairing.kind, pairing.east_region_id, pairing.west_region_id,
-             len(self.created_pairings)),
+             len(created)),  # only a new region-level pairing can change the answer
             compute,
         )
+
+    def _created_region_level(self) -> list[Pairing]:
+        """The region-level pairings among `created_pairings` (which only grows), kept up to date."""
+        if self._created_seen < len(self.created_pairings):
+            self._created_levels.extend(p for p in self.created_pairings[self._created_seen:]
+                                        if p.kind in _REGION_LEVEL_KINDS)
+            self._created_seen = len(self.created_pairings)
+        return self._created_levels
 
     # ---- things that belong to a pairing ------------------------------------------------------
 
@@ -254,6 +277,32 @@ class Resolver:
     _PERSON_FIELDS = ("name", "gender", "title", "organisation", "profession", "id_number_hash", "id_number_masked",
                       "phone_hash", "phone_masked")
 
+    def people_prefetch(self, hashes: list[str], names: list[str]) -> None:
+        """Read the stored people a batch of rows names in a few queries (by identity-number hash, by name)."""
+        wanted = sorted({h for h in hashes if h not in self._people_by_hash})
+        for i in range(0, len(wanted), 500):
+            chunk = wanted[i:i + 500]
+            found = {p.id_number_hash: p for p in Person.objects.filter(id_number_hash__in=chunk)}
+            self._people_by_hash.update({h: found.get(h) for h in chunk})
+        wanted = sorted({n for n in names if n not in self._people_by_name})
+        for i in range(0, len(wanted), 500):
+            chunk = wanted[i:i + 500]
+            by_name: dict[str, dict[int | None, list[Person]]] = {n: {} for n in chunk}
+            for p in Person.objects.filter(name__in=chunk):
+                by_name[p.name].setdefault(p.organisation_id, []).append(p)
+            self._people_by_name.update(by_name)
+
+    def _stored_person(self, id_number_hash: str) -> Person | None:
+        if id_number_hash in self._people_by_hash:
+            return self._people_by_hash[id_number_hash]
+        return Person.objects.filter(id_number_hash=id_number_hash).first()
+
+    def _stored_people(self, name: str, organisation: Organisation | None) -> list[Person]:
+        """Up to two stored people of this name and work unit (two: the name does not tell them apart)."""
+        if name in self._people_by_name:
+            return self._people_by_name[name].get(organisation.pk if organisation is not None else None, [])[:2]
+        return list(Person.objects.filter(name=name, organisation=organisation)[:2])
+
     def person(self, candidate: Person) -> Person:
         """The person a row describes: by identity-number hash, else by name and work unit; new if none.
 
@@ -267,17 +316,20 @@ class Resolver:
         person = self.people.get(key)
         if person is None:
             if candidate.id_number_hash:
-                person = Person.objects.filter(id_number_hash=candidate.id_number_hash).first()
+                person = self._stored_person(candidate.id_number_hash)
                 if person is not None and not self.guard.state_ok(person):
                     # The same words as the API's uniqueness error: nothing about who or where.
                     raise RefError("id_number", IDENTITY_TAKEN)
             else:
-                found = list(Person.objects.filter(name=candidate.name, organisation=candidate.organisation)[:2])
+                found = self._stored_people(candidate.name, candidate.organisation)
                 if len(found) > 1:
                     raise RefError("name", f"“{candidate.organisation}”有多名叫“{candidate.name}”的人员；请填写身份证号加以区分。")
                 person = found[0] if found else None
             if person is None:
                 person = candidate
+                refused = self.guard.errors(person, action="add")
+                if refused:
+                    raise RefError("person_org" if person.organisation_id else "name", refused[0])
                 self.people_new.append(person)
             self.people[key] = person
         if person is not candidate:
@@ -294,8 +346,9 @@ class Resolver:
                     setattr(person, name, value)
                     changed.add(name)
             if changed and person.pk is not None:
-                if not self.guard.state_ok(person):
-                    raise RefError("person_org", "修改后的人员将不在您可填报的数据范围内；请核对「工作单位」。")
+                refused = self.guard.errors(person, action="change")
+                if refused:
+                    raise RefError("person_org", refused[0])
                 self.people_changed.setdefault(person.pk, (person, set()))[1].update(changed)
                 self.people_where.setdefault(person.pk, self.where)
         return person

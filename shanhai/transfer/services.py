@@ -16,6 +16,7 @@ from django.contrib.auth.models import User
 from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 
+from shanhai.accounts.writes import WriteGuard
 from shanhai.core.errors import ShanhaiError
 from shanhai.transfer import uploads
 from shanhai.transfer.engine import ImportResult, _prepare, import_file
@@ -27,10 +28,9 @@ logger = logging.getLogger(__name__)
 
 
 def can_import(user: User, spec: TypeSpec) -> bool:
-    meta = spec.model._meta
-    return user.is_superuser or user.has_perm(f"{meta.app_label}.add_{meta.model_name}") or user.has_perm(
-        f"{meta.app_label}.change_{meta.model_name}"
-    )
+    """A user may import a type they may add or change (each row is then checked by accounts.writes)."""
+    guard = WriteGuard(user)
+    return not guard.role_error(spec.model, "add") or not guard.role_error(spec.model, "change")
 
 
 def _check_permission(user: User, type_key: str) -> None:

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
@@ -93,6 +94,9 @@ def export(request: HttpRequest, type_key: str, fmt: str) -> HttpResponse:
     if type_key not in TYPES:
         raise Http404
     spec = get_spec(type_key)
+    meta = spec.model._meta
+    if not request.user.has_perm(f"{meta.app_label}.view_{meta.model_name}"):  # roles, as well as scope
+        raise PermissionDenied(f"您没有查看“{meta.verbose_name}”的权限，不能导出。")
     g = request.GET
     try:
         qs = records(request.user, spec, programme=_int(g.get("programme")), pairing=_int(g.get("pairing")),
