@@ -329,9 +329,11 @@ _CLEANING = ("clean", "to_python", "validate", "run_validators")
 def _pure_field(f: models.Field) -> bool:
     """Whether `f.clean(value, instance)` depends on the value alone: Django's own field class and validators.
 
-    Relations are not (their validation looks the row up in the database for the instance's database).
+    A foreign key's validation asks the database whether the row it names exists (within a fixed
+    `limit_choices_to`): the answer cannot change while one import checks its file, and a
+    `ModelRules` lives for one import, so it is remembered too.
     """
-    if f.is_relation:
+    if f.is_relation and not (f.many_to_one and not callable(f.remote_field.limit_choices_to)):
         return False
     for name in _CLEANING:
         owner = next((k for k in type(f).__mro__ if name in k.__dict__), None)

@@ -682,7 +682,7 @@ class GeneralPlan:
     def validate(self, sources: list[Source]) -> None:
         reader = RowReader(self.spec, self.result)
         spec = self.spec
-        for source, number, raw, rv in reader.rows(sources):
+        for source, number, raw, rv in self._read_ahead(reader.rows(sources)):
             present = source.header.present
             if rv.errors:
                 reader.report(source, number, raw, rv.errors)
@@ -696,6 +696,17 @@ class GeneralPlan:
             if errors:
                 reader.report(source, number, raw, errors)
         self._list_people_updates()
+
+    def _read_ahead(self, rows: Iterator[tuple[Source, int, list[Any], RowValues]]
+                    ) -> Iterator[tuple[Source, int, list[Any], RowValues]]:
+        """The rows as they come, with the spec's `prefetch` run on each batch of them first."""
+        prefetch = self.spec.prefetch
+        if prefetch is None:
+            yield from rows
+            return
+        while batch := list(islice(rows, 2000)):
+            prefetch([rv for *_, rv in batch if not rv.errors], self.resolver)
+            yield from batch
 
     def _list_people_updates(self) -> None:
         """Every existing person the file changes is listed first (never cut off): a changed name or

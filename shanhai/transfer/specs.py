@@ -19,6 +19,7 @@ from django.db import models
 from shanhai.activities.models import Activity, Training
 from shanhai.core.errors import ShanhaiError
 from shanhai.core.fields import Domain
+from shanhai.core.privacy import keyed_hash, normalise_id_number
 from shanhai.economy.models import Investment, Placement, Sale, Workshop
 from shanhai.network.models import Organisation, Pairing, PairingKind
 from shanhai.people.models import Direction, Dispatch, Person
@@ -185,6 +186,8 @@ class TypeSpec:
     pairing_field: str | None = "pairing"
     year_field: str | None = None
     notes: tuple[str, ...] = field(default_factory=tuple)
+    # Reads ahead what a batch of parsed rows will look up one by one (people), so a row costs no query.
+    prefetch: Callable[[list[RowValues], Resolver], None] | None = None
 
     def column(self, name: str) -> Col:
         for c in self.columns:
@@ -400,6 +403,20 @@ def _build_dispatch(row: RowValues, r: Resolver, pairing: Pairing) -> dict[str, 
     return out
 
 
+def _prefetch_people(rows: list[RowValues], r: Resolver) -> None:
+    """The stored people a batch of dispatch rows names, by identity number or (without one) by name."""
+    hashes, names = [], []
+    for row in rows:
+        if row.text("id_number"):
+            try:
+                hashes.append(keyed_hash("id", normalise_id_number(row.text("id_number"))))
+            except ShanhaiError:
+                continue  # the row's builder reports it
+        else:
+            names.append(row.text("name").strip())
+    r.people_prefetch(hashes, names)
+
+
 DISPATCH = TypeSpec(
     key="dispatch", label="选派（挂职干部、专业技术人才）", model=Dispatch,
     columns=(
@@ -418,7 +435,7 @@ DISPATCH = TypeSpec(
     ),
     natural_key=("person", "pairing", "planned_start"),
     natural_key_doc="人员（身份证号；未填时为姓名 + 工作单位）+ 结对关系 + 计划开始日期",
-    build=_with_pairing(_build_dispatch), year_field="planned_start",
+    build=_with_pairing(_build_dispatch), year_field="planned_start", prefetch=_prefetch_people,
     notes=("人员按身份证号识别（只保存加密摘要）；未填身份证号时按姓名与工作单位识别，找不到则新建人员。",),
 )
 
@@ -661,7 +678,7 @@ def _build_reported(row: RowValues, r: Resolver) -> dict[str, Any]:
     if row.get("pairing_no") is not None or row.text("east_region") or row.text("west_region"):
         if row.text("region"):
             row.error("region", "「结对关系」与「地区」只能填写一项：按结对填写时请留空「地区」。")
-        out["pairing"] = resolve_pairing_ref(row, r)
+        out["pairing"] = cached_pairing_ref(row, r)
         out["region"], out["side"] = None, ""
     elif row.text("region"):
         region = _ref(row, lambda: r.region(row.text("region"), "region", "地区"))
