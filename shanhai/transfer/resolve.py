@@ -228,7 +228,7 @@ class Resolver:
                 if p.east_region.contains(pairing.east_region) and p.west_region.contains(pairing.west_region)
                 and not (p.east_region_id == pairing.east_region_id and p.west_region_id == pairing.west_region_id
                          and p.kind == pairing.kind)
-                and p.pk != pairing.pk
+                and (p.pk is None or p.pk != pairing.pk)  # a pairing created earlier in the file has no pk yet
             ]
             if not candidates:
                 return None
