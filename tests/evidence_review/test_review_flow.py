@@ -1,7 +1,7 @@
 """Upload a report to a pairing, review its figures, accept them into reported values."""
 
 import pytest
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Group, User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -33,6 +33,7 @@ def pairing(region):
 @pytest.fixture
 def officer(pairing, region):
     user = User.objects.create_user("ziyun", password="pw-ziyun-1", is_staff=True)
+    user.groups.add(Group.objects.get(name="数据填报员"))  # filing figures needs the right to report them
     Scope.objects.create(user=user, region=region("紫云"))
     return user
 

@@ -87,7 +87,8 @@ def test_indicator_table_query_count_does_not_grow_with_data(scene, request, dja
             with django_assert_max_num_queries(10) as captured:
                 indicator_table(user, year=2023, quarter=2, **kw)
             counts[(size, i)] = len(captured)
-    assert all(counts[(1, i)] == counts[(12, i)] for i in range(len(scopes)))
+    # the first round also loads the user's permissions once (the national-office check): never more later
+    assert all(counts[(12, i)] <= counts[(1, i)] for i in range(len(scopes)))
 
 
 @pytest.mark.parametrize(("scopes", "expected"), [
