@@ -153,6 +153,8 @@ class ModelRules:
                                 check = compile_q(model_class, constraint.condition)
                             except UnsupportedRule:
                                 check = None
+                    elif isinstance(constraint, models.UniqueConstraint):
+                        reads = frozenset(constraint.fields)  # Django returns early when one is excluded
                     plan.append((model_class, constraint, check, reads))
             self._plan = plan
         return self._plan
@@ -233,9 +235,9 @@ class ModelRules:
         using = None
         for model_class, constraint, check, reads in self._constraint_plan():
             try:
+                if reads & exclude:
+                    continue  # Django skips it: a FieldError for a check, an early return for a unique constraint
                 if check is not None:
-                    if reads & exclude:
-                        continue  # Django: a FieldError for the missing field, and the check is skipped
                     try:
                         holds = check(obj) is not False
                     except TypeError:  # values Python cannot order (never from the parsers): ask the database

@@ -30,6 +30,8 @@ from typing import Any
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models, transaction
+from django.db.models.base import ModelState
+from django.db.models.signals import post_init, pre_init
 from django.utils import timezone
 
 from shanhai.accounts.writes import PAIRING_SHAPE, pairing_children_errors
@@ -638,6 +640,10 @@ class GeneralPlan:
         self.partition = self._partition_fields()
         self.existing: dict[Any, dict[tuple[Any, ...], list[_Stored]]] = {}
         self.records: dict[Any, models.Model] = {}
+        self._key_columns: dict[int, tuple[set[str], str]] = {}
+        self._foreign_keys = [f.name for f in self.model._meta.concrete_fields if isinstance(f, models.ForeignKey)]
+        self._defaults: dict[str, Any] | None = None
+        self._callable_defaults: list[models.Field] = []
         self.seen: dict[tuple[Any, ...], tuple[str, int]] = {}
         self.creates: list[models.Model] = []
         self.updates: list[tuple[models.Model, list[str]]] = []
@@ -723,8 +729,7 @@ class GeneralPlan:
     def _plan_row(self, source: Source, number: int, values: dict[str, Any], present: set[str]) -> list[tuple[str, str]]:
         spec = self.spec
         key = key_of_values(spec, values)
-        columns = field_columns(spec, present)
-        key_column = next((columns[n] for n in spec.natural_key if columns.get(n) in present), "")
+        key_column = self._key_column(present)
         if key in self.seen:
             sheet, row = self.seen[key]
             return [(key_column, f"与工作表“{sheet}”第{row}行是同一条记录（{spec.natural_key_doc}相同）；同一文件中每条记录只能出现一次。")]
@@ -745,7 +750,7 @@ class GeneralPlan:
             ]
             old = {name: self._shown(obj, name) for name in changed}
         else:
-            obj = self.model()
+            obj = self._blank()
             changed = list(values)
             old = {}
         for name, value in values.items():
@@ -764,10 +769,7 @@ class GeneralPlan:
             if children:
                 return [(key_column or "east_region", children[0])]
         # Foreign keys the builder resolved (or is about to create) need no existence query.
-        exclude = [
-            f.name for f in self.model._meta.concrete_fields
-            if isinstance(f, models.ForeignKey) and isinstance(values.get(f.name), models.Model)
-        ]
+        exclude = [name for name in self._foreign_keys if isinstance(values.get(name), models.Model)]
         try:
             self.rules.full_clean(obj, exclude)  # obj.full_clean(exclude, validate_unique=False), no query per check
         except ValidationError as e:
@@ -794,6 +796,35 @@ class GeneralPlan:
         else:
             self.result.unchanged += 1
         return []
+
+    def _key_column(self, present: set[str]) -> str:
+        """The column a natural-key error points at, for a sheet with these columns (worked out once per sheet)."""
+        found = self._key_columns.get(id(present))
+        if found is None or found[0] is not present:
+            columns = field_columns(self.spec, present)
+            found = (present, next((columns[n] for n in self.spec.natural_key if columns.get(n) in present), ""))
+            self._key_columns[id(present)] = found
+        return found[1]
+
+    def _blank(self) -> models.Model:
+        """`self.model()`: each field at its default and a fresh state, without Model.__init__'s per-field
+        dispatch (as Django's own `from_db` skips it); through `__init__` when init signals are listened to."""
+        if self._defaults is None:
+            self._defaults = {}
+            self._callable_defaults = []
+            for f in self.model._meta.concrete_fields:
+                if f.has_default() and callable(f.default):
+                    self._callable_defaults.append(f)
+                else:
+                    self._defaults[f.attname] = f.get_default()
+        if pre_init.has_listeners(self.model) or post_init.has_listeners(self.model):
+            return self.model()
+        obj = self.model.__new__(self.model)
+        obj.__dict__.update(self._defaults)
+        for f in self._callable_defaults:
+            obj.__dict__[f.attname] = f.get_default()
+        obj._state = ModelState()
+        return obj
 
     def _differs(self, obj: models.Model, name: str, value: Any) -> bool:
         f = obj._meta.get_field(name)
