@@ -136,8 +136,11 @@ class Resolver:
         regions = (within,) if isinstance(within, Region) else tuple(within or ())
 
         def compute() -> Organisation:
-            spellings = {name.strip(), norm_name(name)}
-            found = list(Organisation.objects.select_related("region").filter(name__in=spellings))
+            spellings = frozenset({name.strip(), norm_name(name)})
+            found = self._cached(  # by name once, then narrowed to each row's regions
+                ("orgs_named", spellings),
+                lambda: list(Organisation.objects.select_related("region").filter(name__in=spellings)),
+            )
             if regions:
                 found = [o for o in found if any(r.contains(o.region) for r in regions)]
             where = "、".join(r.name for r in regions)
@@ -252,9 +255,19 @@ class Resolver:
 
     # ---- things that belong to a pairing ------------------------------------------------------
 
+    def _by_name(self, model: Any, pairing: Pairing) -> dict[str, list[Any]]:
+        """A pairing's projects (or parks) by normalised name, in the model's order: read once per pairing."""
+        def compute() -> dict[str, list[Any]]:
+            out: dict[str, list[Any]] = {}
+            for obj in model.objects.filter(pairing=pairing):
+                out.setdefault(norm_name(obj.name), []).append(obj)
+            return out
+
+        return self._cached(("by_name", model.__name__, pairing.pk), compute)
+
     def project(self, name: str, pairing: Pairing, column: str) -> Project:
         def compute() -> Project:
-            found = [p for p in Project.objects.filter(pairing=pairing) if norm_name(p.name) == norm_name(name)]
+            found = self._by_name(Project, pairing).get(norm_name(name), [])
             if len(found) != 1:
                 what = "未找到" if not found else "有多个同名"
                 raise RefError(column, f"结对关系“{pairing}”下{what}帮扶项目“{name}”；请先导入帮扶项目或核对名称。")
@@ -264,7 +277,7 @@ class Resolver:
 
     def park(self, name: str, pairing: Pairing, column: str) -> IndustrialPark:
         def compute() -> IndustrialPark:
-            found = [p for p in IndustrialPark.objects.filter(pairing=pairing) if norm_name(p.name) == norm_name(name)]
+            found = self._by_name(IndustrialPark, pairing).get(norm_name(name), [])
             if len(found) != 1:
                 what = "未找到" if not found else "有多个同名"
                 raise RefError(column, f"结对关系“{pairing}”下{what}产业园区“{name}”。")
@@ -276,6 +289,25 @@ class Resolver:
 
     _PERSON_FIELDS = ("name", "gender", "title", "organisation", "profession", "id_number_hash", "id_number_masked",
                       "phone_hash", "phone_masked")
+
+    def orgs_prefetch(self, names: list[str]) -> None:
+        """Read the organisations a batch of rows names in one query per 500 names (as `org` looks them up)."""
+        wanted: dict[frozenset[str], None] = {}
+        for name in names:
+            if name:
+                spellings = frozenset({name.strip(), norm_name(name)})
+                if ("orgs_named", spellings) not in self._cache:
+                    wanted[spellings] = None
+        batch = list(wanted)
+        for i in range(0, len(batch), 500):
+            chunk = batch[i:i + 500]
+            by_name: dict[str, list[Organisation]] = {}
+            for o in Organisation.objects.select_related("region").filter(name__in={n for sp in chunk for n in sp}):
+                by_name.setdefault(o.name, []).append(o)
+            for spellings in chunk:  # in the order one query per name would give (the model's ordering)
+                found = [o for n in spellings for o in by_name.get(n, [])]
+                found.sort(key=lambda o: (o.name, o.pk))
+                self._cache[("orgs_named", spellings)] = found
 
     def people_prefetch(self, hashes: list[str], names: list[str]) -> None:
         """Read the stored people a batch of rows names in a few queries (by identity-number hash, by name)."""

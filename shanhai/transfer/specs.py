@@ -293,6 +293,14 @@ def _ref(row: RowValues, fn: Callable[[], Any]) -> Any:
         return None
 
 
+def _prefetch_orgs(*columns: str) -> Callable[[list[RowValues], Resolver], None]:
+    """The organisations a batch of rows names in these columns, read in one query."""
+    def prefetch(rows: list[RowValues], r: Resolver) -> None:
+        r.orgs_prefetch([row.text(c) for row in rows for c in columns if row.text(c)])
+
+    return prefetch
+
+
 # ---- organisations ----------------------------------------------------------------------------
 
 def _build_organisation(row: RowValues, r: Resolver) -> dict[str, Any]:
@@ -357,7 +365,7 @@ PAIRING = TypeSpec(
     ),
     natural_key=("programme", "kind", "east_region", "west_region", "east_org", "west_org", "east_place", "west_place"),
     natural_key_doc="协作项目 + 结对类型 + 东部地区 + 西部地区 + 东部单位 + 西部单位 + 东部乡镇/村 + 西部乡镇/村",
-    build=_build_pairing, pairing_field="",
+    build=_build_pairing, pairing_field="", prefetch=_prefetch_orgs("east_org", "west_org"),
     notes=("「上级结对」自动确定：同一协作项目中同时包含双方地区的最近一级省、市、县结对；同一文件中先导入的上级结对也算。",),
 )
 
@@ -415,6 +423,7 @@ def _prefetch_people(rows: list[RowValues], r: Resolver) -> None:
         else:
             names.append(row.text("name").strip())
     r.people_prefetch(hashes, names)
+    r.orgs_prefetch([row.text(c) for row in rows for c in ("host", "person_org") if row.text(c)])
 
 
 DISPATCH = TypeSpec(
@@ -599,7 +608,7 @@ INVESTMENT = TypeSpec(
         col(Investment, "rural_jobs", example="172"),
     ),
     natural_key=("pairing", "enterprise", "year"), natural_key_doc="结对关系 + 企业 + 年度",
-    build=_with_pairing(_build_investment), year_field="year",
+    build=_with_pairing(_build_investment), year_field="year", prefetch=_prefetch_orgs("enterprise"),
 )
 
 
