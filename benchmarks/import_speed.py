@@ -257,7 +257,7 @@ def _base_rows(type_key: str) -> list[dict]:
     for row in rows:
         row.pop("pairing_no", None)
     # One base row per natural key as written (the varied copies must stay distinct).
-    varied = {"fund": ("year", "source")}.get(type_key, ())
+    varied = {"fund": ("year", "source", "sector")}.get(type_key, ())
     keyed = [c.name for c in spec.columns if (c.name in PAIRING_NAMES or c.name in spec.natural_key
              or c.name in ("project", "enterprise", "region", "person_org", "name")) and c.name not in varied]
     return list({tuple(str(row.get(n)) for n in keyed): row for row in rows}.values())
@@ -277,13 +277,14 @@ def _vary(type_key: str, row: dict, i: int, k: int) -> None:
         row["title"] += suffix
     elif type_key in ("project", "workshop"):
         row["name"] += suffix
-    elif type_key == "fund":
-        row["year"] = 1990 + k % 111
-        row["source"] = ("财政援助资金", "社会帮扶资金", "地方配套资金")[k // 111 % 3]
+    elif type_key == "fund":  # years up to this one: later ones are held as warnings until confirmed
+        row["year"] = 1990 + k % 36
+        row["source"] = ("财政援助资金", "社会帮扶资金", "地方配套资金")[k // 36 % 3]
+        row["sector"] = ("教育", "医疗卫生", "产业合作", "劳务协作", "乡村振兴")[k // 108 % 5]
     elif type_key == "donation":
         row["donor"] += suffix
     elif type_key == "investment":
-        row["year"] = 1990 + k % 111
+        row["year"] = 1990 + k % 36
     elif type_key == "reported":
         row.update(year=2021 + k % 5, month=k // 5 % 13, value=100 + i % 1000, qualifier="确数",
                    source_ref="基准测试表")
@@ -343,8 +344,9 @@ def child_import_type(database_url: str, path: str, type_key: str, mode: str) ->
     started = time.perf_counter()
     result = import_file(Path(path), type_key=type_key, dry_run=mode == "check")
     seconds = time.perf_counter() - started
-    if not result.ok:
-        return {"error": [e.__dict__ for e in result.errors[:5]] + result.file_errors, "errors": result.error_count}
+    if not result.ok or (mode == "commit" and not result.committed):
+        found = [e.__dict__ for e in result.errors[:5] + result.warnings[:5]] + result.file_errors
+        return {"error": found, "errors": result.error_count + result.warning_count}
     return {"rows": result.rows, "created": result.created, "updated": result.updated, "unchanged": result.unchanged,
             "seconds": seconds, "path": result.path, "peak_mb": _rss_mb()}
 
