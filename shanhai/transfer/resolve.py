@@ -58,6 +58,8 @@ class Resolver:
         self.people_changed: dict[int, tuple[Person, set[str]]] = {}
         self.people_old: dict[int, dict[str, str]] = {}  # stored values of people a file changes, as shown
         self.people_where: dict[int, tuple[str, int]] = {}  # (sheet, row) that first changed each person
+        self.people_writable: dict[int, bool] = {}  # whether the user may change each person as stored
+        self._seen_people: dict[int, bool] = {}
         self.where: tuple[str, int] = ("", 0)  # the row being built (set by the engine)
         self.guard = WriteGuard(user)  # the one write rule (accounts.writes); None: the command line
         self._created_seen = 0
@@ -349,11 +351,15 @@ class Resolver:
         if person is None:
             if candidate.id_number_hash:
                 person = self._stored_person(candidate.id_number_hash)
-                if person is not None and not self.guard.state_ok(person):
-                    # The same words as the API's uniqueness error: nothing about who or where.
+                if person is not None and not self._may_see(person):
+                    # Matched only among the people the user may see; elsewhere, the same words as the
+                    # API's uniqueness error: nothing about who or where.
                     raise RefError("id_number", IDENTITY_TAKEN)
             else:
                 found = self._stored_people(candidate.name, candidate.organisation)
+                if any(not self._may_see(p) for p in found):
+                    raise RefError("name", f"“{candidate.organisation}”已有名叫“{candidate.name}”的人员，且不在您的数据范围内；"
+                                           "请填写身份证号加以区分。")
                 if len(found) > 1:
                     raise RefError("name", f"“{candidate.organisation}”有多名叫“{candidate.name}”的人员；请填写身份证号加以区分。")
                 person = found[0] if found else None
@@ -367,6 +373,7 @@ class Resolver:
         if person is not candidate:
             if person.pk is not None and person.pk not in self.people_old:
                 self.people_old[person.pk] = {n: _shown_person(person, n) for n in self._SHOWN_PERSON}
+                self.people_writable[person.pk] = self.guard.state_ok(person)  # as stored, before this file
             changed: set[str] = set()
             for name in self._PERSON_FIELDS:
                 value = getattr(candidate, name)
@@ -378,12 +385,23 @@ class Resolver:
                     setattr(person, name, value)
                     changed.add(name)
             if changed and person.pk is not None:
+                if not self.people_writable.get(person.pk, False):
+                    raise RefError("name", "此行会修改一名已有人员的信息（姓名、工作单位等），但该人员不在您可填报的数据范围内；"
+                                           "请核对，或请其所在地区的填报员更正。")
                 refused = self.guard.errors(person, action="change")
                 if refused:
                     raise RefError("person_org", refused[0])
                 self.people_changed.setdefault(person.pk, (person, set()))[1].update(changed)
                 self.people_where.setdefault(person.pk, self.where)
         return person
+
+    def _may_see(self, person: Person) -> bool:
+        """People are matched only among those the user may see (the command line sees all)."""
+        if self.user is None or self.guard.national:
+            return True
+        if person.pk not in self._seen_people:
+            self._seen_people[person.pk] = visible(self.user, Person.objects.filter(pk=person.pk)).exists()
+        return self._seen_people[person.pk]
 
     _SHOWN_PERSON = {"name": "姓名", "gender": "性别", "title": "职务/职称", "organisation": "工作单位",
                      "profession": "专业类别", "id_number_masked": "身份证号", "phone_masked": "手机号"}

@@ -206,3 +206,23 @@ def test_random_changes_never_leave_a_record_outside_its_writers_scope(world, da
     except (WriteRefused, Exception):  # refused, or the model's own rules: nothing saved either way
         return
     assert WriteGuard(user).state_ok(type(obj)._default_manager.get(pk=obj.pk))
+
+
+def test_a_shared_person_is_linked_but_not_changed_by_one_county(world) -> None:
+    """A teacher of 南沙 sent to 紫云 and to 水城: 紫云 sees and links her, but may not rename her."""
+    nansha = OrganisationFactory(name="东涌中学", region=find_region("广州市南沙区"))
+    person = PersonFactory(name="黄丽", organisation=nansha)
+    person_set_identity(person, id_number=ID_ZS)
+    person.save()
+    DispatchFactory(person=person, pairing=world.pairings["county"])
+    other = PairingFactory(programme=world.programme, east_region=find_region("广州市南沙区"),
+                           west_region=find_region("水城区"))
+    DispatchFactory(person=person, pairing=other)
+    linked = import_file(_dispatch_sheet(world.pairings["county"], ID_ZS, "黄丽", "东涌中学"), type_key="dispatch",
+                         user=world.users["county"])
+    assert linked.committed and linked.created == 1, [e.reason for e in linked.errors]
+    before = fingerprint()
+    renamed = import_file(_dispatch_sheet(world.pairings["county"], ID_ZS, "黄丽丽", "东涌中学"), type_key="dispatch",
+                          user=world.users["county"])
+    assert not renamed.committed and "不在您可填报的数据范围内" in renamed.errors[0].reason
+    assert fingerprint() == before and Person.objects.get(pk=person.pk).name == "黄丽"
