@@ -12,8 +12,10 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/pip install -q --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
+# make demo PORT=8301 serves on another port (127.0.0.1 only)
+PORT ?= 8000
 demo: $(STAMP)
-	$(BIN)/shanhai demo
+	$(BIN)/shanhai demo --addrport 127.0.0.1:$(PORT)
 
 test: $(STAMP) browser
 	$(BIN)/python -m pytest

@@ -11,7 +11,7 @@ class Command(BaseCommand):
     help = "建立并启动演示站点（SQLite）/ Set up and serve the demo"
 
     def add_arguments(self, parser: ArgumentParser) -> None:
-        parser.add_argument("--addrport", default="127.0.0.1:8000", help="监听地址，默认 127.0.0.1:8000")
+        parser.add_argument("--addrport", default="127.0.0.1:8000", help="监听地址，默认 127.0.0.1:8000（make demo PORT=8301 改端口）")
         parser.add_argument("--no-serve", action="store_true", help="只准备数据，不启动服务")
 
     def handle(self, *args: object, addrport: str, no_serve: bool, **options: object) -> None:
@@ -21,6 +21,9 @@ class Command(BaseCommand):
         self.stdout.write("演示账号 / demo logins:")
         for login in logins:
             self.stdout.write(f"  用户名 {login.username}  密码 {login.password}  （{login.note}）")
+        if no_serve:
+            self.stdout.write(f"未启动服务；运行 `shanhai runserver {addrport}` 后访问 http://{addrport}/ 。"
+                              f" / Not serving: run `shanhai runserver {addrport}`, then open http://{addrport}/ .")
+            return
         self.stdout.write(f"打开 http://{addrport}/ 查看看板与地图；数据管理在 http://{addrport}/admin/ 。")
-        if not no_serve:
-            call_command("runserver", addrport, use_reloader=False, insecure_serving=True)
+        call_command("runserver", addrport, use_reloader=False, insecure_serving=True)
