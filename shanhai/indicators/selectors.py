@@ -578,42 +578,64 @@ def _indicator(code: str) -> _Ind:
     return _Ind(pk, code, Agg.LAST if pk in cat.last else Agg.SUM)
 
 
-def years_with_data(
+def _network_ids() -> list[int]:
+    """Ids of the pairing counts (`pair.*`): pairings in force are no sign that a year has data."""
+    return [i for c, i in catalogue().ids.items() if c.startswith("pair.")]
+
+
+def data_by_year(
     user: UserLike, *, pairing: int | Pairing | None = None, region: str | None = None, side: str = "west",
     programme: int | None = None,
-) -> list[int]:
-    """The years (ascending) in which the scope has a non-zero computed value of any indicator.
+) -> dict[int, int]:
+    """Year → how many indicators the scope has a non-zero computed value of (pairing counts left out).
 
     Same scope rules as `indicator_table`; read from the roll-ups (year totals), one query for a
-    pairing or a wholly visible region, two for a partly visible one.
+    pairing or a wholly visible region, two for a partly visible one. The count tells a year with
+    data across the board from one with a few early rows (the default year of a page).
     """
     w = _where(user, pairing=pairing, region=region, side=side, programme=programme)
     base: dict[str, Any] = {"period": 0}
-    years: set[int] = set()
+    skip = _network_ids()
+    pairs: set[tuple[int, int]] = set()  # (year, indicator)
+    cols = ("year", "indicator_id")
     if w.pairing is not None:
         if w.programme is not None and w.pairing.programme_id != w.programme:
-            return []
-        own = PairingValue.objects.filter(pairing_id=w.pairing.pk, **base).exclude(value=0)
-        below = TreeValue.objects.filter(pairing_id=w.pairing.pk, **base).exclude(value=0)
-        years.update(own.order_by().values_list("year", flat=True).distinct().union(
-            below.order_by().values_list("year", flat=True).distinct()))
-        return sorted(years)
-    if w.fast:
+            return {}
+        own = PairingValue.objects.filter(pairing_id=w.pairing.pk, **base).exclude(value=0).exclude(
+            indicator_id__in=skip)
+        below = TreeValue.objects.filter(pairing_id=w.pairing.pk, **base).exclude(value=0).exclude(
+            indicator_id__in=skip)
+        pairs.update(own.order_by().values_list(*cols).distinct().union(
+            below.order_by().values_list(*cols).distinct()))
+    elif w.fast:
         qs = RegionValue.objects.filter(node=w.region.pk if w.region else 0,
                                         side=w.side if w.region else "all", **base).exclude(value=0)
         if w.programme is not None:
             qs = qs.filter(programme_id=w.programme)
-        return sorted(qs.order_by().values_list("year", flat=True).distinct())
-    pieces, rest = _pieces(user, w)
-    if pieces:
-        qs = RegionValue.objects.filter(node__in=[r.pk for r in pieces], side=w.side, **base).exclude(value=0)
-        if w.programme is not None:
-            qs = qs.filter(programme_id=w.programme)
-        years.update(qs.order_by().values_list("year", flat=True).distinct())
-    for i in range(0, len(rest), 2000):
-        qs = PairingValue.objects.filter(pairing_id__in=rest[i:i + 2000], **base).exclude(value=0)
-        years.update(qs.order_by().values_list("year", flat=True).distinct())
-    return sorted(years)
+        pairs.update(qs.exclude(indicator_id__in=skip).order_by().values_list(*cols).distinct())
+    else:
+        pieces, rest = _pieces(user, w)
+        if pieces:
+            qs = RegionValue.objects.filter(node__in=[r.pk for r in pieces], side=w.side, **base).exclude(value=0)
+            if w.programme is not None:
+                qs = qs.filter(programme_id=w.programme)
+            pairs.update(qs.exclude(indicator_id__in=skip).order_by().values_list(*cols).distinct())
+        for i in range(0, len(rest), 2000):
+            qs = PairingValue.objects.filter(pairing_id__in=rest[i:i + 2000], **base).exclude(value=0)
+            pairs.update(qs.exclude(indicator_id__in=skip).order_by().values_list(*cols).distinct())
+    out: dict[int, int] = {}
+    for year, _ind in pairs:
+        out[year] = out.get(year, 0) + 1
+    return dict(sorted(out.items()))
+
+
+def years_with_data(
+    user: UserLike, *, pairing: int | Pairing | None = None, region: str | None = None, side: str = "west",
+    programme: int | None = None,
+) -> list[int]:
+    """The years (ascending) in which the scope has a non-zero computed value of any indicator
+    other than the pairing counts (`data_by_year`)."""
+    return list(data_by_year(user, pairing=pairing, region=region, side=side, programme=programme))
 
 
 def trend(

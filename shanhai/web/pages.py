@@ -116,6 +116,7 @@ class Trends:
 
     def __init__(self, user: UserLike, years: list[int]) -> None:
         self.user, self.years = user, sorted(years)
+        self.note = ""  # why the default year was chosen (set by `default_year`)
         self._series: dict[tuple[Any, ...], list[tuple[int, Any]]] = {}
 
     def points(self, code: str, **scope: Any) -> list[tuple[int, Any]]:
@@ -125,13 +126,36 @@ class Trends:
         return self._series[key]
 
     def default_year(self, **scope: Any) -> int:
-        """The latest offered year in which the scope has data (any computed indicator), else the
-        latest offered year."""
+        """The programme's current reporting year for the scope, never a future one; `self.note` then
+        says which year is shown and why.
+
+        Of the offered years (up to this calendar year), the latest whose data cover at least half
+        as many indicators as the broadest year (pairing counts left out): a year with only a few
+        early or imported rows does not turn every figure into zero. Without data: the latest
+        offered year.
+        """
+        self.note = ""
         if not self.years:
             return timezone.localdate().year
         offered = set(self.years)
-        with_data = [year for year in selectors.years_with_data(self.user, **scope) if year in offered]
-        return max(with_data) if with_data else max(self.years)
+        breadth = selectors.data_by_year(self.user, **scope)
+        later = sorted(y for y in breadth if y > max(self.years))
+        with_data = {y: n for y, n in breadth.items() if y in offered}
+        if not with_data:
+            year = max(self.years)
+            self.note = _("显示 %(year)s 年（本范围尚无数据，显示最近的年度）") % {"year": year}
+            return year
+        widest = max(with_data.values())
+        year = max(y for y, n in with_data.items() if 2 * n >= widest)
+        thin = sorted(y for y in with_data if y > year)
+        if thin:
+            self.note = _("显示 %(year)s 年（最近一个数据较完整的年度；%(thin)s 年目前只有少量指标有数据，可在“年度”中选看）") % {
+                "year": year, "thin": "、".join(map(str, thin))}
+        else:
+            self.note = _("显示 %(year)s 年（最近一个有数据的年度）") % {"year": year}
+        if later:
+            self.note += _("；%(later)s 年的记录晚于可选的年度，默认不显示") % {"later": "、".join(map(str, later))}
+        return year
 
 
 def on_post_day(year: int) -> dt.date:
@@ -310,6 +334,7 @@ class Page:
     years: list[int]
     tables: dict[str, Table] = field(default_factory=dict)
     charts: dict[str, dict[str, Any]] = field(default_factory=dict)
+    year_note: str = ""  # which year is shown and why, when the page picked it
 
     def table(self, name: str) -> Table:
         try:
@@ -344,7 +369,7 @@ def overview_page(user: UserLike, params: PageParams) -> OverviewPage:
     meta = _code_meta(rows, code)
     page = OverviewPage(params=params, year=year, years=years, scope_label=scope, programmes=programme_choices(),
                         code=code, code_name=indicator_name(meta), rank_options=_rankable(rows),
-                        headlines=_headlines(rows))
+                        headlines=_headlines(rows), year_note=trends.note)
     title = _("%(scope)s%(year)s年指标完成情况") % {"scope": scope, "year": year}
     page.tables["indicators"] = indicator_rows_table(rows, title=title, filename=title, year=year)
 
@@ -393,7 +418,8 @@ def map_page(user: UserLike, params: PageParams, province_code: str | None = Non
     """The map shell: the map itself and its pair list are drawn in the browser from `map_payload`."""
     province = province_ref(province_code) if province_code else None
     years = year_choices()
-    year = params.year or Trends(user, years).default_year(programme=params.programme)
+    trends = Trends(user, years)
+    year = params.year or trends.default_year(programme=params.programme)
     index = get_index()
     provinces = sorted((r for r in index.by_code.values() if r.level == "province"), key=lambda r: r.code)
     links = Links.make()
@@ -421,7 +447,7 @@ def map_page(user: UserLike, params: PageParams, province_code: str | None = Non
     code = params.code or DEFAULT_CODE
     options = [(i.code, indicator_name(i)) for i in Indicator.objects.filter(code__in=HEADLINE_CODES)]
     return MapPage(params=params, year=year, years=years, province=province, programmes=programme_choices(),
-                   config=config, map_script=script, code=code, rank_options=options)
+                   config=config, map_script=script, code=code, rank_options=options, year_note=trends.note)
 
 
 def map_payload(user: UserLike, params: PageParams, province_code: str | None = None) -> tuple[dict[str, Any], Page]:
@@ -499,7 +525,7 @@ def region_page(user: UserLike, code: str, params: PageParams) -> RegionPage:
     meta = _code_meta(rows, metric)
     page = RegionPage(params=params, year=year, years=years, summary=summary, region=region,
                       lineage=ancestors(region), code=metric, headline_codes=heads, rank_options=_rankable(rows),
-                      programmes=programme_choices())
+                      programmes=programme_choices(), year_note=trends.note)
     title = _("%(region)s（%(side)s）%(year)s年指标完成情况") % {
         "region": region.name, "side": side_label(side), "year": year}
     page.tables["indicators"] = indicator_rows_table(rows, title=title, filename=title, year=year,
@@ -576,7 +602,8 @@ def pairing_page(user: UserLike, pairing_id: int, params: PageParams) -> Pairing
     meta = _code_meta(rows, metric)
     links = Links.make()
     page = PairingPage(params=params, year=year, years=years, profile=profile, code=metric,
-                       rank_options=_rankable(rows), tree=_tree(profile.sub_pairings, year, links))
+                       rank_options=_rankable(rows), tree=_tree(profile.sub_pairings, year, links),
+                       year_note=trends.note)
     label = profile.label
     title = _("%(pairing)s %(year)s年指标完成情况") % {"pairing": label, "year": year}
     page.tables["indicators"] = indicator_rows_table(rows, title=title, filename=title, year=year,

@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from shanhai.accounts.models import Scope
 from shanhai.core.errors import ShanhaiError
 from shanhai.indicators.selectors import (
+    data_by_year,
     indicator_table,
     page_reads,
     pairing_profile,
@@ -28,23 +29,34 @@ def test_years_with_data_follow_the_scope(scene, admin_user, ziyun_officer):
     SaleFactory(pairing=scene.school, year=2018, amount=10)  # a sub-pairing's record counts for its parent
     SaleFactory(pairing=scene.zhongshan_shuicheng, year=2017, amount=20)
     SaleFactory(pairing=scene.haidian_chayouhouqi, year=2016, amount=3)
-    # Pairings count in their start year (pair.* indicators), so 2021 has data everywhere.
-    assert years_with_data(admin_user, pairing=scene.nansha_ziyun.pk) == [2018, 2021]
-    assert years_with_data(admin_user, pairing=scene.school.pk) == [2018, 2021]
-    assert years_with_data(admin_user, pairing=scene.zhongshan_shuicheng.pk) == [2017, 2021]
-    assert years_with_data(admin_user) == [2016, 2017, 2018, 2021]
-    assert years_with_data(admin_user, region="520000") == [2017, 2018, 2021]
+    # Pairing counts (pair.*) are left out: a pairing in force is no sign that a year has data.
+    assert years_with_data(admin_user, pairing=scene.nansha_ziyun.pk) == [2018]
+    assert years_with_data(admin_user, pairing=scene.school.pk) == [2018]
+    assert years_with_data(admin_user, pairing=scene.zhongshan_shuicheng.pk) == [2017]
+    assert years_with_data(admin_user) == [2016, 2017, 2018]
+    assert years_with_data(admin_user, region="520000") == [2017, 2018]
     assert years_with_data(admin_user, region="520000", side="east") == []
     other = scene.haidian_chayouhouqi.programme_id
-    assert years_with_data(admin_user, programme=other) == [2016, 2021]
+    assert years_with_data(admin_user, programme=other) == [2016]
     assert years_with_data(admin_user, pairing=scene.nansha_ziyun.pk, programme=other) == []
     # The county officer sees their county's years only, whole country or province alike.
-    assert years_with_data(ziyun_officer) == [2018, 2021]
-    assert years_with_data(ziyun_officer, region="520000") == [2018, 2021]
+    assert years_with_data(ziyun_officer) == [2018]
+    assert years_with_data(ziyun_officer, region="520000") == [2018]
     assert years_with_data(AnonymousUser()) == []
     with pytest.raises(ShanhaiError) as e:
         years_with_data(ziyun_officer, pairing=scene.zhongshan_shuicheng.pk)
     assert e.value.code == "not_found"
+
+
+def test_data_by_year_counts_the_indicators_with_data(scene, admin_user, ziyun_officer):
+    SaleFactory(pairing=scene.school, year=2018, amount=10)
+    DispatchFactory(pairing=scene.nansha_ziyun, planned_start=dt.date(2018, 3, 1), planned_end=dt.date(2019, 3, 1))
+    SaleFactory(pairing=scene.nansha_ziyun, year=2019, amount=5)
+    # 2018: sales and the dispatch's cadre/talent counts; 2019: sales only.
+    by_year = data_by_year(admin_user, pairing=scene.nansha_ziyun.pk)
+    assert set(by_year) == {2018, 2019} and by_year[2018] > by_year[2019] == 1
+    assert data_by_year(admin_user, region="520000") == by_year
+    assert data_by_year(ziyun_officer) == by_year
 
 
 def test_years_with_data_ignore_values_that_cancel_out(scene, admin_user):

@@ -336,14 +336,32 @@ def test_picking_the_default_year_costs_one_query(client, world) -> None:
         assert len(picked) == len(given) + 1, url
 
 
-def test_default_year_is_the_latest_with_any_data(client, world) -> None:
-    # Only people sent in a later year, no money: still the year the page opens on.
+def test_default_year_is_the_latest_year_with_data_across_the_board(client, world) -> None:
+    # A few rows in a later year (one dispatch, next calendar year's imports) do not turn every figure
+    # into zero: the page stays on the last year with data across the board, and says so.
     DispatchFactory(pairing=world["ziyun"], planned_start=dt.date(YEAR + 1, 3, 1),
                     planned_end=dt.date(YEAR + 2, 3, 1))
+    next_year = dt.date.today().year + 1
+    for amount in (100, 200, 300):
+        FundAllocationFactory(pairing=world["shuicheng"], year=next_year, allocated=amount, disbursed=0)
     client.force_login(world["admin"])
-    for url in ("/", "/regions/520000/", f"/pairings/{world['ziyun'].id}/"):
-        assert client.get(url).context["page"].year == YEAR + 1, url
-    # Another pairing opens on its own latest year (水城 has money in YEAR and the year before only).
+    for url in ("/", "/regions/520000/", f"/pairings/{world['ziyun'].id}/", "/map/"):
+        response = client.get(url)
+        page = response.context["page"]
+        assert page.year == YEAR, url
+        assert next_year not in page.years, url  # never a future year
+        html = response.content.decode()
+        assert f"显示 {YEAR} 年（最近一个数据较完整的年度；{YEAR + 1} 年目前只有少量指标有数据" in html, url
+    html = client.get("/").content.decode()
+    assert card_value(html, "funds.fiscal") == str(fiscal(YEAR)) != "0"
+    assert f"{next_year} 年的记录晚于可选的年度，默认不显示" in html
+    # Chosen by hand: no note.
+    assert "year-note" not in client.get("/", {"year": YEAR + 1}).content.decode()
+    # A later year with data across the board is the default; 水城 has money in YEAR and the year before only.
+    FundAllocationFactory(pairing=world["ziyun"], year=YEAR + 1, allocated=5, disbursed=0, sector="education")
+    ProjectFactory(pairing=world["ziyun"], start_date=dt.date(YEAR + 1, 5, 1))
+    assert client.get("/").context["page"].year == YEAR + 1
+    assert f"显示 {YEAR + 1} 年（最近一个有数据的年度）" in client.get("/").content.decode()
     assert client.get(f"/pairings/{world['shuicheng'].id}/").context["page"].year == YEAR
 
 
