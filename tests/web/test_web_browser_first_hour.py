@@ -1,0 +1,37 @@
+"""The first hour, in a real browser: numbers that do not mislead (issue 15).
+
+Same demo network and login as test_web_browser.py (its `site` fixture and helpers): a few rows in a
+later year do not turn the overview into zeros, and a region outside the user's scope says so.
+"""
+
+import datetime as dt
+
+import pytest
+
+from tests.web.test_web_browser import SHOTS, fiscal, login, site  # noqa: F401 (site is a fixture)
+
+pytestmark = pytest.mark.browser
+
+
+def test_a_few_later_rows_leave_the_overview_on_the_last_full_year(browser, site) -> None:  # noqa: F811
+    from shanhai.network.models import Pairing, PairingKind
+    from tests.factories import FundAllocationFactory
+
+    pairing = Pairing.objects.filter(kind=PairingKind.COUNTY).order_by("id").first()
+    next_year = dt.date.today().year + 1
+    for year in (2025, next_year):  # three imported rows each: the programme's last year, and next year
+        for amount in (100, 200, 300):
+            FundAllocationFactory(pairing=pairing, year=year, allocated=amount, disbursed=0)
+    context, page = login(browser, site, "admin")
+    year = int(page.locator("select[name=year]").input_value())
+    assert year == 2024  # the last year with the demo's records across the board
+    total = fiscal(year)
+    assert total > 0
+    assert page.locator('.kpi[data-code="funds.fiscal"] [data-key="value"]').get_attribute("data-value") == str(total)
+    note = page.locator(".year-note").inner_text()
+    assert "显示 2024 年（最近一个数据较完整的年度；2025 年目前只有少量指标有数据" in note
+    assert f"{next_year} 年的记录晚于可选的年度" in note
+    options = page.locator("select[name=year] option").all_inner_texts()
+    assert f"{next_year}年" not in options
+    page.screenshot(path=SHOTS / "overview-year-note.png", full_page=True)
+    context.close()
