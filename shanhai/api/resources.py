@@ -123,6 +123,17 @@ def add_resource(router: Router, res: Resource) -> None:
         return Status(204, None)
 
 
+_LIST_FILTERS = frozenset({"programme", "pairing", "region", "side", "year", "page", "page_size"})
+
+
+def _known_filters(request: HttpRequest, known: frozenset[str] | set[str]) -> None:
+    """A misspelt filter (?yaer=2023) would silently list everything: refuse it, naming the ones there are."""
+    unknown = sorted(set(request.GET) - set(known))
+    if unknown:
+        raise ApiError(422, [{"field": name, "message": f"未知的筛选条件“{name}”；可用：{'、'.join(sorted(known))}。"}
+                             for name in unknown])
+
+
 def _page(qs: Any, page: int, page_size: int) -> dict[str, Any]:
     offset = (page - 1) * page_size
     return {"count": qs.count(), "items": list(qs[offset: offset + page_size])}
@@ -141,6 +152,7 @@ def add_list(router: Router, res: Resource, page_schema_: Any) -> None:
         page: int = Query(1, ge=1, le=1_000_000),
         page_size: int = Query(100, ge=1, le=1000),
     ) -> Any:
+        _known_filters(request, _LIST_FILTERS)
         user = api_user(request)
         require_perm(user, res.model, "view")
         spec: Any = res.spec or res
@@ -165,6 +177,7 @@ def add_reported_list(router: Router, res: Resource, page_schema_: Any) -> None:
         page: int = Query(1, ge=1, le=1_000_000),
         page_size: int = Query(100, ge=1, le=1000),
     ) -> Any:
+        _known_filters(request, _LIST_FILTERS | {"indicator", "quarter", "month"})
         user = api_user(request)
         require_perm(user, res.model, "view")
         qs = records(user, res.spec or res, programme=programme, pairing=pairing, region=region, side=side, year=year)  # type: ignore[arg-type]

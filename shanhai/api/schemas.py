@@ -30,7 +30,6 @@ def _no_nul(value: str) -> str:
 
 Text = Annotated[str, AfterValidator(_no_nul)]
 Id = Annotated[int, Field(ge=1, le=INT64)]
-Int = Annotated[int, Field(ge=-INT64, le=INT64)]
 
 
 class ErrorItem(Schema):
@@ -42,6 +41,20 @@ class ErrorOut(Schema):
     errors: list[ErrorItem]
 
 
+def non_negative_fields(model: type[models.Model]) -> set[str]:
+    """Fields a check constraint keeps ≥ 0 (core.constraints.non_negative) or that are positive by type."""
+    names = {f.name for f in model._meta.concrete_fields
+             if isinstance(f, models.PositiveIntegerField | models.PositiveSmallIntegerField
+                           | models.PositiveBigIntegerField)}
+    for c in model._meta.constraints:
+        condition = getattr(c, "condition", None)
+        children = getattr(condition, "children", [])
+        if len(children) == 1 and isinstance(children[0], tuple) and children[0][0].endswith("__gte") \
+                and children[0][1] == 0 and not getattr(condition, "negated", False):
+            names.add(children[0][0][: -len("__gte")])
+    return names
+
+
 def _python_type(f: models.Field, *, for_input: bool) -> Any:
     if isinstance(f, models.ForeignKey):
         return Id
@@ -50,11 +63,13 @@ def _python_type(f: models.Field, *, for_input: bool) -> Any:
         return Literal[values]  # type: ignore[misc]
     if isinstance(f, models.BooleanField):
         return bool
+    low = 0 if f.name in non_negative_fields(f.model) else -INT64  # the same bound as the model states
     if isinstance(f, models.IntegerField | models.AutoField):
-        return Int
+        return Annotated[int, Field(ge=low, le=INT64)]
     if isinstance(f, models.DecimalField):
         if for_input:
-            return Annotated[Decimal, Field(max_digits=f.max_digits, decimal_places=f.decimal_places)]
+            return Annotated[Decimal, Field(max_digits=f.max_digits, decimal_places=f.decimal_places,
+                                            **({"ge": 0} if low == 0 else {}))]
         return Decimal
     if isinstance(f, models.DateTimeField):
         return dt.datetime
@@ -89,8 +104,36 @@ def _description(f: models.Field) -> str:
     return text
 
 
+class _Codes:
+    """id → code for regions (division codes) and indicators (catalogue codes), read once and again
+    only when an id is missing, so a page of records costs no query per row."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.codes: dict[int, str] = {}
+
+    def get(self, pk: int | None) -> str | None:
+        if pk is None:
+            return None
+        if pk not in self.codes:
+            from django.apps import apps
+
+            self.codes = dict(apps.get_model(self.label)._default_manager.values_list("pk", "code"))
+        return self.codes.get(pk)
+
+
+_CODES = {"regions.region": _Codes("regions.region"), "indicators.indicator": _Codes("indicators.indicator")}
+
+
+def _code_resolver(attname: str, codes: _Codes) -> Any:
+    return staticmethod(lambda obj: codes.get(getattr(obj, attname, None)))
+
+
 def out_schema(model: type[models.Model], name: str) -> type[Schema]:
+    """Every stored field; beside a region's or an indicator's id, its code (`east_region_code`,
+    `indicator_code`), so records can be joined with other systems without our internal ids."""
     fields: dict[str, Any] = {}
+    resolvers: dict[str, Any] = {}
     for f in model._meta.concrete_fields:
         if f.name in _SKIP or f.name.endswith("_hash") or isinstance(f, models.FileField):
             continue
@@ -98,7 +141,13 @@ def out_schema(model: type[models.Model], name: str) -> type[Schema]:
         if f.null:
             kind = kind | None
         fields[field_name(f)] = (kind, Field(description=_description(f)))
-    return create_model(name, __base__=Schema, **fields)
+        codes = _CODES.get(f.related_model._meta.label_lower) if isinstance(f, models.ForeignKey) else None
+        if codes is not None:
+            what = "区划代码" if codes.label == "regions.region" else "指标代码"
+            fields[f"{f.name}_code"] = (str | None, Field(None, description=f"{f.verbose_name}的{what}"))
+            resolvers[f"resolve_{f.name}_code"] = _code_resolver(f.attname, codes)
+    base = type(f"{name}Base", (Schema,), resolvers)
+    return create_model(name, __base__=base, **fields)
 
 
 class InputBase(BaseModel):
