@@ -241,7 +241,8 @@ def _base_rows(type_key: str) -> list[dict]:
     if type_key == "investment":
         ids = list(pairings.values_list("east_region_id", "west_region_id"))
         firms: dict[int, list[str]] = {}
-        for org in Organisation.objects.filter(kind=OrgKind.ENTERPRISE, name__contains="基准企业").order_by("name"):
+        setup = Organisation.objects.filter(kind=OrgKind.ENTERPRISE, name__contains="基准企业").exclude(name__contains="（")
+        for org in setup.order_by("name"):  # the setup's own, not the organisation sheets' copies of them
             firms.setdefault(org.region_id, []).append(org.name)
         return [dict(ref, enterprise=name, park="", year=2023, amount="3.89亿", rural_jobs=172)
                 for ref, (e, w) in zip(refs, ids, strict=True) for name in firms.get(e, []) + firms.get(w, [])]
