@@ -3,14 +3,18 @@
 The demo network and its seeded records are built into the test database, the app is served by
 pytest-django's live server, and the tests log in through the login form, read what the page shows
 (headline numbers, chart data, map lines), click through map → province → pairing, switch the
-language, download an export, and write a screenshot of every page to docs/screenshots/.
-Every figure checked is summed here straight from the records.
+language, download an export, and write a screenshot of every page to var/screenshots/ (git-ignored,
+so a test run leaves the tree as it was). `SHANHAI_UPDATE_SCREENSHOTS=1` also copies them to
+docs/screenshots/, the ones the README links. Every figure checked is summed here straight from the records.
 
 Chromium missing: skipped with the reason on a workstation, a failure under CI=true (`make browser`
 installs it there).
 """
 
 import io
+import os
+import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -21,7 +25,9 @@ from shanhai.projects.models import FundAllocation, FundSource
 
 pytestmark = pytest.mark.browser
 
-SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+ROOT = Path(__file__).resolve().parents[2]
+SHOTS = ROOT / "var" / "screenshots"
+DOCS_SHOTS = ROOT / "docs" / "screenshots"
 LINE_KINDS = (PairingKind.PROVINCE, PairingKind.PREFECTURE, PairingKind.COUNTY)
 PASSWORD = "browser-test-pw-1"
 
@@ -56,6 +62,19 @@ def site(live_server, transactional_db):
     yield live_server
     clear_index()
     catalogue_clear()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _publish_screenshots():
+    """With SHANHAI_UPDATE_SCREENSHOTS=1, the screenshots this module wrote replace the README's."""
+    started = time.time()
+    yield
+    if os.environ.get("SHANHAI_UPDATE_SCREENSHOTS") != "1":
+        return
+    DOCS_SHOTS.mkdir(parents=True, exist_ok=True)
+    for shot in SHOTS.glob("*.png"):
+        if shot.stat().st_mtime >= started:
+            shutil.copyfile(shot, DOCS_SHOTS / shot.name)
 
 
 def login(browser, site, username: str):
@@ -212,7 +231,8 @@ def test_admin_overview_map_province_pairing_language_export(browser, site) -> N
     with page.expect_navigation():
         page.select_option("header select[name=language]", "en")
     assert page.locator("html").get_attribute("lang") == "en"
-    assert page.locator("nav").inner_text().split() == ["Overview", "Pairing", "map"]
+    assert page.locator("nav a").all_inner_texts()[:2] == ["Overview", "Pairing map"]
+    assert page.locator("header [data-logout]").inner_text() == "Log out"
     assert "fiscal assistance funds" in page.locator("#ind-funds\\.fiscal").inner_text()
     chart_series(page, "#chart-ranking")
     assert "fiscal assistance funds" in chart_title(page, "#chart-ranking")
