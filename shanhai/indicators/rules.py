@@ -10,6 +10,12 @@ Activity.date, Training.start_date, Dispatch.planned_start, Project.start_date, 
 Workshop.established, IndustrialPark.established, Pairing.start_date; FundAllocation.year,
 Investment.year (year only), Sale.year/month, Placement.year/month. A record without that date
 (a project with no start date) is counted in no period until it gets one.
+
+Pairing counts (`pair.<kind>`) count the pairings IN FORCE in a year (`in_force_q`): started by the
+year's end, not ended before its start, not planned (筹备中); one without an end date runs to its
+programme's last year (this year if the programme has none), one marked ended without an end date
+only in its start year. They are year figures (no month). `pair.<kind>.new` counts those started in
+the period (其中新增).
 """
 
 from __future__ import annotations
@@ -41,6 +47,7 @@ class Rule:
     month: str = ""
     pairing: str = "pairing"  # "" for Pairing itself
     python: Callable[[QuerySet], Iterable[RuleRow]] | None = None  # for values SQL can't sum portably
+    in_force: bool = False  # pairings in force per year (`in_force_q`), not per start date
 
     @property
     def model_class(self) -> type[Model]:
@@ -63,7 +70,10 @@ class Rule:
         return q
 
     def year_of(self, obj: Model) -> int | None:
-        """The year a record counts in (for the signals), or None when it has no date yet."""
+        """The year a record counts in (for the signals), or None when it has no date yet or counts
+        in several years (a pairing in force)."""
+        if self.in_force:
+            return None
         if self.year:
             return getattr(obj, self.year)
         value = getattr(obj, self.date)
@@ -78,6 +88,8 @@ class Rule:
             qs = qs.filter(**{f"{pid}__in": list(pairing_ids)})
         if id_range is not None:
             qs = qs.filter(**{f"{pid}__gte": id_range[0], f"{pid}__lte": id_range[1]})
+        if self.in_force:
+            return _in_force_rows(qs, years)
         if years is not None:
             qs = qs.filter(self.year_q(years))
         if self.python is not None:
@@ -113,7 +125,7 @@ class Rule:
         if pairing is not None:
             params["pairing"] = pairing
         if year is not None:
-            params["year"] = year
+            params["in_force" if self.in_force else "year"] = year
         if region:
             params["region"] = region
             if side:
@@ -146,11 +158,55 @@ def _shadow_days(qs: QuerySet) -> Iterable[RuleRow]:
     return ((p, y, m, v) for (p, y, m), v in totals.items())
 
 
+def _this_year() -> int:
+    from django.utils import timezone
+
+    return timezone.localdate().year
+
+
+def in_force_q(year: int, prefix: str = "") -> Q:
+    """Pairings in force at some time in `year` (the admin's 在结对年度 filter; the same test as
+    `_in_force_rows`)."""
+    f = prefix
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    runs_on = Q(**{f"{f}programme__end_year__gte": year})
+    if year <= _this_year():
+        runs_on |= Q(**{f"{f}programme__end_year__isnull": True})
+    return (Q(**{f"{f}start_date__lte": end}) & ~Q(**{f"{f}status": "planned"}) & (
+        Q(**{f"{f}end_date__gte": start})
+        | Q(**{f"{f}end_date__isnull": True, f"{f}status": "ended", f"{f}start_date__gte": start})
+        | (Q(**{f"{f}end_date__isnull": True}) & ~Q(**{f"{f}status": "ended"}) & runs_on)))
+
+
+def _in_force_rows(qs: QuerySet, years: Iterable[int] | None) -> Iterable[RuleRow]:
+    """(pairing, year, None, 1) for every year each pairing is in force (see `in_force_q`)."""
+    wanted = None if years is None else set(years)
+    qs = qs.filter(start_date__isnull=False).exclude(status="planned")
+    if wanted:
+        lo, hi = min(wanted), max(wanted)
+        qs = qs.filter(start_date__lte=dt.date(hi, 12, 31)).filter(
+            Q(end_date__isnull=True) | Q(end_date__gte=dt.date(lo, 1, 1)))
+    this_year = _this_year()
+    out: list[RuleRow] = []
+    for pid, start, end, status, last in qs.order_by().values_list(
+            "id", "start_date", "end_date", "status", "programme__end_year"):
+        if end is not None:
+            until = end.year
+        elif status == "ended":
+            until = start.year
+        else:
+            until = last if last is not None else this_year
+        out += [(pid, y, None, 1) for y in range(start.year, until + 1) if wanted is None or y in wanted]
+    return out
+
+
 _CADRE, _TALENT = "cadre", "talent"
 ACT, TRAIN, DISP = "activities.Activity", "activities.Training", "people.Dispatch"
 PROJ, FUND, DON = "projects.Project", "projects.FundAllocation", "projects.Donation"
 INV, SALE, PLACE = "economy.Investment", "economy.Sale", "economy.Placement"
 WORK, PARK, PAIR = "economy.Workshop", "economy.IndustrialPark", "network.Pairing"
+PAIR_KINDS = ("county", "township", "village", "enterprise_village", "social_village", "hospital", "school",
+              "university", "vocational")
 # 跟岗学习 (trainee) is how shadowing west→east is recorded, so it counts as talent.w2e.
 W2E_TALENT = {"category": ["talent", "trainee"], "direction": "w2e"}
 
@@ -189,9 +245,10 @@ RULES: dict[str, Rule] = {r.code: r for r in [
     Rule("industry.investment", INV, total="amount", year="year"),
     Rule("industry.jobs", INV, total="rural_jobs", year="year"),
     Rule("consume.sales", SALE, total="amount", year="year", month="month"),
-    *[Rule(f"pair.{kind}", PAIR, {"kind": kind}, date="start_date", pairing="")
-      for kind in ("county", "township", "village", "enterprise_village", "social_village", "hospital", "school",
-                   "university", "vocational")],
+    *[Rule(f"pair.{kind}", PAIR, {"kind": kind}, date="start_date", pairing="", in_force=True)
+      for kind in PAIR_KINDS],
+    *[Rule(f"pair.{kind}.new", PAIR, {"kind": kind, "status": ["active", "suspended", "ended"]}, date="start_date",
+           pairing="") for kind in PAIR_KINDS],
     Rule("edu.study_tour", ACT, {"kind": "study_tour"}, total="participants", date="date"),
     Rule("edu.facility.kindergarten", PROJ, {"kind": "kindergarten"}, date="start_date"),
     Rule("edu.seats", PROJ, total="new_seats", date="start_date"),

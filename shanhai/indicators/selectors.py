@@ -531,7 +531,8 @@ def indicator_table(
     for ind in Indicator.objects.all():
         rule = RULES.get(ind.code)
         multi = w.pairing is None  # several pairings: a `last` value is not summed over them
-        if rule is None or (ind.agg == Agg.LAST and multi):
+        # Pairings in force are counted per year only (a quarter or month view has no figure).
+        if rule is None or (ind.agg == Agg.LAST and multi) or (rule.in_force and periods != [0]):
             comp = comp_ly = None
         else:
             comp, comp_ly = computed.get((ind.pk, year), 0), computed.get((ind.pk, year - 1), 0)

@@ -16,12 +16,13 @@ from shanhai.indicators.rollups import (
     Place,
     places,
     rollups_active,
+    rollups_refresh_for,
     rollups_restore,
     rollups_retract,
     rollups_touch,
 )
 from shanhai.indicators.rules import Rule, rules_by_model
-from shanhai.network.models import Pairing
+from shanhai.network.models import Pairing, Programme
 
 MOVE_FIELDS = ("parent_id", "programme_id", "east_region_id", "west_region_id")
 
@@ -88,6 +89,23 @@ def _pairing_pre_delete(sender: type[Model], instance: Pairing, **_: Any) -> Non
     rollups_retract([instance.pk], places([instance.pk]))
 
 
+def _programme_pre_save(sender: type[Model], instance: Programme, raw: bool = False, **_: Any) -> None:
+    if raw or instance.pk is None or not rollups_active():
+        return
+    old = Programme.objects.filter(pk=instance.pk).values_list("end_year", flat=True).first()
+    instance._rollup_end_changed = old != instance.end_year  # type: ignore[attr-defined]
+
+
+def _programme_post_save(sender: type[Model], instance: Programme, raw: bool = False, **_: Any) -> None:
+    # Pairings without an end date are in force up to their programme's last year.
+    if raw or not getattr(instance, "_rollup_end_changed", False):
+        return
+    del instance._rollup_end_changed  # type: ignore[attr-defined]
+    codes = [r.code for r in rules_by_model()[Pairing] if r.in_force]
+    ids = list(Pairing.objects.filter(programme=instance, end_date__isnull=True).values_list("id", flat=True))
+    rollups_refresh_for(ids, None, codes=codes)
+
+
 def connect() -> None:
     for model in rules_by_model():
         if model is Pairing:
@@ -99,3 +117,5 @@ def connect() -> None:
     pre_save.connect(_pairing_pre_save, sender=Pairing, dispatch_uid="indicators:pairing")
     post_save.connect(_pairing_post_save, sender=Pairing, dispatch_uid="indicators:pairing")
     pre_delete.connect(_pairing_pre_delete, sender=Pairing, dispatch_uid="indicators:pairing")
+    pre_save.connect(_programme_pre_save, sender=Programme, dispatch_uid="indicators:programme")
+    post_save.connect(_programme_post_save, sender=Programme, dispatch_uid="indicators:programme")

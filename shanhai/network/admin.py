@@ -1,4 +1,9 @@
+from typing import Any
+
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from shanhai.accounts.admin_scoping import ScopedAdmin
 from shanhai.network.models import Agreement, Organisation, Pairing, Programme
@@ -23,6 +28,24 @@ class OrganisationAdmin(ScopedAdmin):
     list_select_related = ("region",)
 
 
+class InForceFilter(admin.SimpleListFilter):
+    """Pairings in force in a year (?in_force=2024): what the pairing counts (pair.*) on the pages count."""
+
+    title = _("在结对年度")
+    parameter_name = "in_force"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[Any, str]]:
+        years = {d.year for d in model_admin.get_queryset(request).dates("start_date", "year")}
+        return [(str(y), f"{y}年") for y in sorted(years, reverse=True)]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        from shanhai.indicators.rules import in_force_q
+
+        if self.value() and self.value().isdigit():
+            return queryset.filter(in_force_q(int(self.value())))
+        return queryset
+
+
 class AgreementInline(admin.TabularInline):
     model = Agreement
     extra = 0
@@ -32,6 +55,7 @@ class AgreementInline(admin.TabularInline):
 class PairingAdmin(ScopedAdmin):
     pairing_field = ""
     year_field = "start_date"
+    extra_filters = (InForceFilter,)
     list_display = ("__str__", "kind", "programme", "east_region", "west_region", "start_date", "end_date", "status")
     list_filter = ("kind", "status")
     search_fields = (

@@ -51,6 +51,19 @@ HEADLINE_CODES = (
     "funds.fiscal", "funds.social", "industry.investment", "consume.sales", "project.count",
     "cadre.e2w", "talent.e2w", "train.labor.people", "labor.employed", "pair.county",
 )
+# What each headline card counts, shown on the card (the counting rules are in indicators/rules.py).
+HEADLINE_COUNTS = {
+    "funds.fiscal": "按资金年度安排的财政帮扶资金合计",
+    "funds.social": "当年捐赠的款物（折价）合计",
+    "industry.investment": "当年引导落地企业的实际投资额合计",
+    "consume.sales": "当年消费帮扶销售额合计",
+    "project.count": "当年开工的帮扶项目个数",
+    "cadre.e2w": "当年选派（计划到岗）的东部党政挂职干部人数",
+    "talent.e2w": "当年选派（计划到岗）的东部专业技术人才人数",
+    "train.labor.people": "当年开班的劳动力技能培训人次",
+    "labor.employed": "当年帮助就业的人数",
+}
+IN_FORCE_COUNTS = "年内在结对的对数：开始不晚于年末、未在年初前结束（含暂停，不含筹备中）"
 DEFAULT_CODE = "funds.fiscal"
 RANKING_CHART_ROWS = 20  # the chart shows the top ones; the table below lists every region
 
@@ -222,7 +235,12 @@ def line_chart(*, title: str, unit: str, points: list[tuple[int, Any]], series_n
 # --- the indicator table, shared by every page ----------------------------------------------------
 
 
-_YEAR_PARAM = re.compile(r"([?&]year=)\d+")
+_YEAR_PARAM = re.compile(r"([?&](?:year|in_force)=)\d+")
+
+
+def _is_in_force(code: str) -> bool:
+    """A pairing count (`pair.<kind>`): the pairings in force in the year, not those set up in it."""
+    return code.startswith("pair.") and code.count(".") == 1
 
 
 def _with_year(url: str, year: int) -> str:
@@ -259,13 +277,16 @@ def indicator_rows_table(rows: list[IndicatorRow], *, title: str, filename: str,
     ]
     table_rows = []
     for row in rows:
+        name = indicator_name(row)
+        if _is_in_force(row.code):
+            name = _("%(indicator)s（年内在结对）") % {"indicator": name}
         flags = []
         if row.differs:
             flags.append(_("计算值与填报值不一致"))
         if row.stated_rate_flag:
             flags.append(_("文中完成率与计算不符"))
         table_rows.append({
-            "name": indicator_name(row), "code": row.code, "category": category_label(row.category),
+            "name": name, "code": row.code, "category": category_label(row.category),
             "unit": unit_label(row.unit), "target": row.target, "computed": row.computed,
             "reported": row.reported, "last_year": row.last_year, "completion": row.completion,
             "basis": {"target": _("对比目标"), "last_year": _("对比上年")}.get(row.completion_basis, ""),
@@ -287,7 +308,10 @@ def _headlines(rows: list[IndicatorRow]) -> list[dict[str, Any]]:
         if row is None:
             continue
         completion = row.completion
+        new = by_code.get(f"{code}.new") if code.startswith("pair.") else None
         cards.append({
+            "counts": _(IN_FORCE_COUNTS) if code.startswith("pair.") else _(HEADLINE_COUNTS.get(code, "")),
+            "new": new.computed if new is not None else None, "new_url": new.records_url if new is not None else "",
             "code": code, "name": indicator_name(row), "unit": unit_label(row.unit),
             "value": row.actual, "computed": row.computed, "reported": row.reported, "target": row.target,
             "completion": completion,

@@ -1,6 +1,7 @@
 """Each computable indicator is counted right from factory-built records (through the maintained roll-ups)."""
 
 import datetime as dt
+import re
 
 import pytest
 
@@ -89,13 +90,56 @@ def test_money_projects_and_economy(scene, admin_user):
     assert (v["lead.visit"], v["edu.study_tour"]) == (1, 45)
 
 
-def test_pairs_are_counted_in_their_start_year(scene, admin_user):
+def test_pairings_are_counted_in_force_with_the_new_ones_apart(scene, admin_user, client):
+    from shanhai.indicators.rollups import rollups_rebuild
+    from shanhai.network.models import PairingStatus
+
+    from .test_rollups import snapshot
+
     p = scene.nansha_ziyun
-    PairingFactory.create_batch(3, parent=p, programme=p.programme, kind=PairingKind.HOSPITAL,
-                                start_date=dt.date(2023, 6, 1))
+
+    def hospital(start, end=None, status=PairingStatus.ACTIVE):
+        return PairingFactory(parent=p, programme=p.programme, kind=PairingKind.HOSPITAL, start_date=start,
+                              end_date=end, status=status)
+
+    new = [hospital(dt.date(2023, 6, 1)) for _ in range(3)]
+    running = hospital(dt.date(2021, 3, 1))  # no end date: in force up to the programme's last year
+    hospital(dt.date(2020, 1, 1), dt.date(2022, 12, 31))  # ended before 2023
+    hospital(dt.date(2023, 2, 1), status=PairingStatus.PLANNED)  # 筹备中: not in force
+    hospital(dt.date(2021, 5, 1), status=PairingStatus.ENDED)  # ended, no end date: its start year only
     v = values(admin_user, pairing=p.pk)
-    assert v["pair.hospital"] == 3 and v["pair.school"] == 0  # the scene's pairs started in 2021
-    assert values(admin_user, region="520000")["pair.hospital"] == 3
+    # In force in 2023 (not "set up in 2023"): a county pair that started in 2021 is still there.
+    assert (v["pair.hospital"], v["pair.hospital.new"]) == (4, 3)
+    assert (v["pair.school"], v["pair.school.new"]) == (1, 0)
+    region = values(admin_user, region="520000")
+    assert (region["pair.hospital"], region["pair.hospital.new"], region["pair.county"]) == (4, 3, 2)
+    assert {r.code: r.computed for r in indicator_table(admin_user, year=2021, pairing=p.pk)}["pair.hospital"] == 3
+    # Quarter and month views have no pairings-in-force figure (it is a year count).
+    assert row(indicator_table(admin_user, year=2023, quarter=2, pairing=p.pk), "pair.hospital").computed is None
+    # An end date (or a shorter programme) takes a pairing out of the later years at once.
+    running.end_date = dt.date(2022, 6, 30)
+    running.save()
+    assert values(admin_user, pairing=p.pk)["pair.hospital"] == 3
+    programme = p.programme
+    programme.end_year = 2022
+    programme.save()
+    assert values(admin_user, pairing=p.pk)["pair.hospital"] == 0  # the new ones have no end date either
+    programme.end_year = 2025
+    programme.save()
+    maintained = snapshot()
+    assert values(admin_user, pairing=p.pk)["pair.hospital"] == 3
+    rollups_rebuild(resume=False)
+    assert snapshot() == maintained
+    # The number links to the admin list of exactly those pairings.
+    url = row(indicator_table(admin_user, year=2023, region="520000"), "pair.hospital").records_url
+    assert "in_force=2023" in url
+    client.force_login(admin_user)
+    html = client.get(url).content.decode()
+    shown = {int(i) for i in re.findall(r"/admin/network/pairing/(\d+)/change/", html)}
+    assert shown == {x.id for x in new}
+    new_url = row(indicator_table(admin_user, year=2023, region="520000"), "pair.hospital.new").records_url
+    shown = {int(i) for i in re.findall(r"/admin/network/pairing/(\d+)/change/", client.get(new_url).content.decode())}
+    assert shown == {x.id for x in new}
 
 
 def test_records_url_lists_the_records_behind_the_value(scene, admin_user, client):

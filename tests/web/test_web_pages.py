@@ -378,3 +378,21 @@ def test_pairing_page_lists_the_people_on_post_at_the_end_of_the_year(client, wo
     assert people(YEAR - 1) == ["王支教"]  # on post on 31 December of that year, in the school pair below
     assert people(YEAR) == ["李挂职"]  # 王支教 left in July
     assert people(dt.date.today().year) == ["李挂职"]  # the current year: on post today
+
+
+def test_pairing_card_counts_the_pairings_in_force_and_links_to_them(client, world) -> None:
+    # Both county pairs started in 2021 and run on: in force in YEAR, none of them new that year.
+    client.force_login(world["admin"])
+    html = client.get("/", {"year": YEAR}).content.decode()
+    card = re.search(r'<div class="kpi" data-code="pair\.county">.*?</div>\s*</div>', html, re.S).group(0)
+    assert card_value(html, "pair.county") == "2"
+    assert 'data-key="new" data-value="0"' in card and "其中新增" in card
+    assert "年内在结对的对数" in card
+    link = re.search(r'data-key="value"[^>]*><a href="([^"]+)"', card).group(1).replace("&amp;", "&")
+    assert f"in_force={YEAR}" in link
+    listing = client.get(link).content.decode()
+    shown = {int(i) for i in re.findall(r"/admin/network/pairing/(\d+)/change/", listing)}
+    assert shown == {world["ziyun"].id, world["shuicheng"].id}
+    # The table row says what it counts; the new ones have their own row.
+    assert "县（区、旗）结对（年内在结对）" in html
+    assert cell_sort(html, "pair.county.new", "computed") == "0"
