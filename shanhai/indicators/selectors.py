@@ -167,6 +167,7 @@ class PairingProfile:
     sub_pairings: list[SubPairing]  # the tree below this pairing
     people_on_post: list[PersonOnPost]
     projects: list[ProjectMoney]
+    parent_visible: bool = False  # the parent pairing is in the user's view (a page may link it)
 
 
 @dataclass(frozen=True)
@@ -802,6 +803,19 @@ def map_data(user: UserLike, *, year: int, province: str | None = None, programm
     return {"year": year, "code": code, "regions": regions, "lines": lines}
 
 
+def region_in_view(user: UserLike, *, code: str, side: str = "west") -> bool:
+    """Whether the user sees anything of the region on `side`: a scope region containing it, or a
+    visible pairing whose `side` lies in it. Outside it, a page shows no figures (they would all be
+    zero and read as "nothing happened there")."""
+    _check_side(side)
+    region = _region(code)
+    if user.is_superuser or _within_scope(user, region):
+        return True
+    if not user.is_authenticated:
+        return False
+    return _visible_top(user, Pairing.objects.filter(**{f"{side}_region__path__startswith": region.path})).exists()
+
+
 def region_summary(user: UserLike, *, code: str, side: str = "west", year: int) -> RegionSummary:
     """A region with its child regions' headline values and the pairings touching it on `side`."""
     _check_side(side)
@@ -924,4 +938,5 @@ def pairing_profile(user: UserLike, pairing: int | Pairing, *, on: dt.date | Non
         projects=[ProjectMoney(pid, name, labels["kind"].get(kind, kind), domains.get(sector, sector),
                                labels["status"].get(status, status), budget, *money.get(pid, (0, 0)))
                   for pid, name, kind, sector, status, budget in projects],
+        parent_visible=bool(p.parent_id) and visible(user, Pairing.objects.filter(pk=p.parent_id)).exists(),
     )

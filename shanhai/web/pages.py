@@ -538,8 +538,11 @@ def _headline_columns(rows: list[IndicatorRow]) -> list[tuple[str, str, str]]:
 def region_page(user: UserLike, code: str, params: PageParams) -> RegionPage:
     """One region on one side: its indicators, its child regions and the pairings touching it."""
     region = region_ref(code)
-    years = year_choices()
     side = params.side
+    if not selectors.region_in_view(user, code=code, side=side):
+        raise ShanhaiError(_("“%(region)s”（%(side)s）不在您的数据范围内，本页不显示该地区的数字。您的数据范围：%(scope)s。") % {
+            "region": region.name, "side": side_label(side), "scope": scope_label(user)}, code="forbidden")
+    years = year_choices()
     trends = Trends(user, years)
     year = params.year or trends.default_year(region=code, side=side, programme=params.programme)
     summary = selectors.region_summary(user, code=code, side=side, year=year)

@@ -20,7 +20,8 @@ View = Callable[..., HttpResponse]
 
 
 def page_view(view: View) -> View:
-    """Login required, GET only, and a ShanhaiError answered in Chinese (404 if not found, else 400)."""
+    """Login required, GET only, and a ShanhaiError answered in Chinese (404 if not found, 403 if
+    outside the user's scope, else 400)."""
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -28,7 +29,7 @@ def page_view(view: View) -> View:
             with page_reads():  # one page build: each scope lookup is read once
                 return view(request, *args, **kwargs)
         except ShanhaiError as error:
-            status = 404 if error.code == "not_found" else 400
+            status = {"not_found": 404, "forbidden": 403}.get(error.code or "", 400)
             if request.path.endswith("/data/"):
                 return JsonResponse({"error": error.message, "field": error.field}, status=status,
                                     json_dumps_params={"ensure_ascii": False})

@@ -35,3 +35,23 @@ def test_a_few_later_rows_leave_the_overview_on_the_last_full_year(browser, site
     assert f"{next_year}年" not in options
     page.screenshot(path=SHOTS / "overview-year-note.png", full_page=True)
     context.close()
+
+
+def test_a_county_officer_is_told_what_lies_outside_their_scope(browser, site) -> None:  # noqa: F811
+    from shanhai.network.models import Pairing, PairingKind
+
+    context, page = login(browser, site, "ziyun")
+    response = page.goto(f"{site.url}/regions/520204/?side=west")  # 水城区: not theirs
+    assert response.status == 403
+    message = page.locator(".error").inner_text()
+    assert "水城区" in message and "不在您的数据范围内" in message and "紫云" in message
+    assert page.locator(".kpi, table[data-sortable]").count() == 0  # no zeros that read as "nothing there"
+    page.screenshot(path=SHOTS / "region-out-of-scope.png", full_page=True)
+    # Their own county's pairing: the parent pairing (a prefecture pair they may not open) is not linked.
+    mine = Pairing.objects.filter(kind=PairingKind.COUNTY, west_region__code="520425").first()
+    assert mine.parent_id is not None
+    page.goto(f"{site.url}/pairings/{mine.id}/")
+    crumbs = page.locator(".crumbs").inner_text()
+    assert "上级结对（不在您的数据范围内）" in crumbs
+    assert page.locator(f'a[href^="/pairings/{mine.parent_id}/"]').count() == 0
+    context.close()

@@ -396,3 +396,34 @@ def test_pairing_card_counts_the_pairings_in_force_and_links_to_them(client, wor
     # The table row says what it counts; the new ones have their own row.
     assert "县（区、旗）结对（年内在结对）" in html
     assert cell_sort(html, "pair.county.new", "computed") == "0"
+
+
+def test_a_region_outside_the_scope_says_so_instead_of_showing_zeros(client, world, region) -> None:
+    client.force_login(world["officer"])  # 紫云 only
+    response = client.get("/regions/520204/", {"side": "west", "year": YEAR})  # 水城区
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "“水城区”（西部（受援方））不在您的数据范围内" in html and "紫云苗族布依族自治县" in html
+    assert "data-sort" not in html and "kpi" not in html  # no figures at all
+    assert client.get("/regions/520204/", {"export": "indicators", "fmt": "csv"}).status_code == 403
+    # The province holding the officer's county, the county itself, and the east side of its pairing show.
+    for url, side in (("/regions/520000/", "west"), ("/regions/520425/", "west"), ("/regions/440115/", "east")):
+        assert client.get(url, {"side": side, "year": YEAR}).status_code == 200, url
+    client.force_login(world["admin"])
+    assert client.get("/regions/520204/", {"side": "west", "year": YEAR}).status_code == 200
+
+
+def test_the_parent_pairing_is_linked_only_when_the_user_may_open_it(client, world, region) -> None:
+    prefecture = PairingFactory(programme=world["programme"], kind=PairingKind.PREFECTURE,
+                                east_region=region("广州市"), west_region=region("安顺市"))
+    county = PairingFactory(programme=world["programme"], parent=prefecture, east_region=region("广州市南沙区"),
+                            west_region=region("紫云"))
+    client.force_login(world["officer"])
+    assert client.get(f"/pairings/{prefecture.id}/").status_code == 404  # not theirs
+    html = client.get(f"/pairings/{county.id}/", {"year": YEAR}).content.decode()
+    assert f'href="/pairings/{prefecture.id}/' not in html
+    assert "上级结对（不在您的数据范围内）" in html
+    school = client.get(f"/pairings/{world['school'].id}/", {"year": YEAR}).content.decode()
+    assert f'href="/pairings/{world["ziyun"].id}/?year={YEAR}">上级结对</a>' in school
+    client.force_login(world["admin"])
+    assert f'href="/pairings/{prefecture.id}/' in client.get(f"/pairings/{county.id}/").content.decode()
