@@ -142,7 +142,7 @@ def _page_urls(site) -> list[str]:  # noqa: F811 - `site` is the fixture's value
 @pytest.mark.browser
 def test_phone_and_narrow_screens_do_not_scroll_sideways_and_tables_stay_in_cards(browser, site) -> None:  # noqa: F811
     context, page = login(browser, site, "admin", viewport=PHONE)
-    for url in _page_urls(site):
+    for url in [*_page_urls(site), f"{site.url}/map/"]:
         page.goto(url)
         page.wait_for_load_state("load")
         width = page.evaluate("() => document.documentElement.scrollWidth")
@@ -169,7 +169,7 @@ def test_phone_and_narrow_screens_do_not_scroll_sideways_and_tables_stay_in_card
 def test_every_page_prints_without_navigation_and_with_whole_tables(browser, site) -> None:  # noqa: F811
     context, page = login(browser, site, "admin", viewport={"width": 760, "height": 1000})  # about A4 at 96 dpi
     page.emulate_media(media="print")
-    for url in _page_urls(site):
+    for url in [*_page_urls(site), f"{site.url}/map/"]:
         page.goto(url)
         page.wait_for_load_state("load")
         for selector in ("header", "header nav", "form.filters", ".actions", "[data-export]", "button",
