@@ -154,6 +154,13 @@ def test_phone_and_narrow_screens_do_not_scroll_sideways_and_tables_stay_in_card
         assert page.evaluate(TABLES_CUT) == [], url
     page.goto(f"{site.url}/pairings/{ziyun_pairing().id}/")
     page.screenshot(path=SHOTS / "pairing-phone.png", full_page=True)
+    # In English the menu's longer words wrap the same way.
+    with page.expect_navigation():
+        page.select_option("header select[name=language]", "en")
+    assert page.locator("header [data-logout]").inner_text() == "Log out"
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
+    heights = page.locator("header nav a").evaluate_all("els => els.map(e => e.getBoundingClientRect().height)")
+    assert max(heights) < 40, heights
     context.close()
 
     # A laptop: the wide indicator and import tables fit or scroll inside their cards.
