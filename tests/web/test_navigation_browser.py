@@ -161,6 +161,9 @@ def test_phone_and_narrow_screens_do_not_scroll_sideways_and_tables_stay_in_card
     assert page.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
     heights = page.locator("header nav a").evaluate_all("els => els.map(e => e.getBoundingClientRect().height)")
     assert max(heights) < 40, heights
+    for width in (800, 1024):  # between phone and desktop the menu wraps inside the header
+        page.set_viewport_size({"width": width, "height": 800})
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= width, width
     context.close()
 
     # A laptop: the wide indicator and import tables fit or scroll inside their cards.
