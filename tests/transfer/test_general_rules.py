@@ -23,7 +23,7 @@ from shanhai.network.models import Organisation, OrgKind, Pairing, PairingKind, 
 from shanhai.people.models import Dispatch, Person
 from shanhai.projects.models import Donation, FundAllocation, Project
 from shanhai.regions.lookup import find_region
-from shanhai.transfer.checks import ModelRules
+from shanhai.transfer.checks import CLEAN_READS, ModelRules
 from shanhai.transfer.engine import import_file
 from tests.factories import OrganisationFactory, PersonFactory, ProgrammeFactory, ProjectFactory
 from tests.transfer.conftest import HEAD, PAIR
@@ -106,6 +106,21 @@ def test_full_clean_equivalent_on_random_rows(model, related):
         if got != expected or cleaned != {f.attname: getattr(ours, f.attname) for f in fields}:
             disagreements.append((case, values, exclude, expected, got))
     assert not disagreements, disagreements[:3]
+
+
+def test_pairing_clean_remembered_per_values_it_reads(related):
+    """Many rows sharing the values CLEAN_READS lists (and differing elsewhere): each answer as Django's."""
+    rng = random.Random("rules:pairing-memo")
+    rules = ModelRules(Pairing)
+    fields = [f for f in Pairing._meta.concrete_fields if not f.primary_key and f.editable]
+    read = {Pairing._meta.get_field(a).name for a in CLEAN_READS["network.pairing"] if a not in ("id", "path")}
+    for case in range(300):
+        values = {f.name: rng.choice(_pool(f, related)[:2] if f.name in read else _pool(f, related)) for f in fields}
+        exclude = [n for n, v in values.items() if isinstance(v, models.Model)]
+        django_obj, ours = Pairing(**values), Pairing(**values)
+        expected = _outcome(lambda o=django_obj, x=exclude: o.full_clean(exclude=x, validate_unique=False))
+        assert _outcome(lambda o=ours, x=exclude: rules.full_clean(o, x)) == expected, (case, values)
+    assert len(rules._clean_memo) < 150  # most rows were answered from the memo
 
 
 def test_equal_decimals_are_told_apart_by_the_field_memo(db):
