@@ -27,12 +27,12 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from shanhai.accounts.models import Scope
-from shanhai.accounts.scoping import visible
+from shanhai.accounts.scoping import scope_filter, visible
 from shanhai.core.errors import ShanhaiError
 from shanhai.core.fields import Domain
 from shanhai.indicators.models import (
@@ -92,6 +92,11 @@ class IndicatorRow:
     differs: bool  # computed and reported both present and not equal
     stated_rate_flag: bool  # a reported stated completion rate disagrees with the computed one
     records_url: str  # admin changelist filtered to the records behind `computed` ("" if none)
+    # A region or the country: what was reported for, and the targets set for, the pairings in it
+    # (on `side`), summed over the outermost pairings that have one; None for a pairing or a `last`
+    # indicator. Shown apart, never added into `computed` or `reported`.
+    target_pairings: Number | None = None
+    reported_pairings: Number | None = None
 
     @property
     def actual(self) -> Number | None:
@@ -465,25 +470,91 @@ def _scope_filter(w: _Where) -> dict[str, Any] | None:
     return None  # values are reported for a pairing or a region, not for the whole country
 
 
+Seen = Callable[[QuerySet], QuerySet]
+
+
+def _seen(user: UserLike) -> Seen:
+    """`visible` for targets and reported values (both reach a pairing or a region the same way),
+    with the user's scopes read once for the several reads of one table."""
+    condition = scope_filter(user, ReportedValue)
+    return lambda qs: qs if condition is None else qs.filter(condition)
+
+
 def _reported(user: UserLike, w: _Where, years: list[int], quarter: int | None,
-              month: int | None) -> dict[tuple[int, int], list[ReportedValue]]:
+              month: int | None, seen: Seen | None = None) -> dict[tuple[int, int], list[ReportedValue]]:
     scope = _scope_filter(w)
     if scope is None or (w.pairing is not None and w.programme not in (None, w.pairing.programme_id)):
         return {}
     qs = ReportedValue.objects.filter(year__in=years, **scope)
     qs = qs.filter(month=month) if month else qs.filter(quarter=quarter or 0, month=0)
     out: dict[tuple[int, int], list[ReportedValue]] = {}
-    for r in visible(user, qs).order_by("created_at", "id"):
+    for r in (seen or _seen(user))(qs).order_by("created_at", "id"):
         out.setdefault((r.indicator_id, r.year), []).append(r)
     return out
 
 
-def _targets(user: UserLike, w: _Where, year: int) -> dict[int, Decimal]:
+def _targets(user: UserLike, w: _Where, year: int, seen: Seen | None = None) -> dict[int, Decimal]:
     scope = _scope_filter(w)
     if scope is None:
         return {}
-    qs = visible(user, Target.objects.filter(year=year, **scope))
+    qs = (seen or _seen(user))(Target.objects.filter(year=year, **scope))
     return dict(qs.order_by().values_list("indicator_id", "value"))
+
+
+def _in_pairings(w: _Where) -> Q | None:
+    """Values set for a pairing that roll up into the region (or country) scope `w`; None for a pairing."""
+    if w.pairing is not None:
+        return None
+    q = Q(pairing__isnull=False)
+    if w.region is not None:
+        q &= Q(**{f"pairing__{w.side}_region__path__startswith": w.region.path})
+    if w.programme is not None:
+        q &= Q(pairing__programme_id=w.programme)
+    return q
+
+
+def _outermost_sum(rows: list[tuple[int, int, str, Decimal]], last_ids: frozenset[int]) -> dict[tuple[int, int], Number]:
+    """(indicator, year, pairing path, value) → sum per (indicator, year) over the pairings that have a
+    value and no ancestor with one (a county pair's figure already covers its school pairs);
+    `last` indicators are never summed."""
+    per: dict[tuple[int, int], dict[str, Decimal]] = {}
+    for ind, year, path, value in rows:
+        if ind in last_ids:
+            continue
+        paths = per.setdefault((ind, year), {})
+        paths[path] = paths.get(path, Decimal(0)) + value
+    out: dict[tuple[int, int], Number] = {}
+    for key, paths in per.items():
+        ordered = sorted(paths)  # an ancestor's path sorts before its descendants'
+        kept: list[str] = []
+        total = Decimal(0)
+        for path in ordered:
+            if kept and path.startswith(kept[-1]):
+                continue
+            kept.append(path)
+            total += paths[path]
+        out[key] = _num(total)  # type: ignore[assignment]
+    return out
+
+
+def _pairing_rollups(user: UserLike, w: _Where, year: int, quarter: int | None, month: int | None,
+                     seen: Seen | None = None) -> tuple[dict[tuple[int, int], Number], dict[tuple[int, int], Number]]:
+    """(targets, reported) of the pairings in a region or country scope, per (indicator, year): one query."""
+    q = _in_pairings(w)
+    if q is None or not user.is_authenticated:
+        return {}, {}
+    seen = seen or _seen(user)
+    cols = ("indicator_id", "year", "pairing__path", "value")
+    targets = seen(Target.objects.filter(q, year=year)).order_by().values_list(
+        Value(0, output_field=IntegerField()), *cols)
+    reported = ReportedValue.objects.filter(q, year=year).filter(Q(since_year__isnull=True) | Q(since_year=year))
+    reported = reported.filter(month=month) if month else reported.filter(quarter=quarter or 0, month=0)
+    reported = seen(reported).order_by().values_list(Value(1, output_field=IntegerField()), *cols)
+    rows: tuple[list[Any], list[Any]] = ([], [])
+    for kind, *row in targets.union(reported, all=True):
+        rows[kind].append(row)
+    last = catalogue().last
+    return _outermost_sum(rows[0], last), _outermost_sum(rows[1], last)
 
 
 def _num(value: Decimal | int | None) -> Number | None:
@@ -523,8 +594,10 @@ def indicator_table(
     periods = _periods(quarter, month)
     years = [year, year - 1]
     computed = _computed(user, w, years, periods)
-    reported = _reported(user, w, years, quarter, month)
-    targets = _targets(user, w, year)
+    seen = _seen(user)
+    reported = _reported(user, w, years, quarter, month, seen)
+    targets = _targets(user, w, year, seen)
+    pair_targets, pair_reported = _pairing_rollups(user, w, year, quarter, month, seen)
     url_scope = {"pairing": w.pairing.pk if w.pairing else None, "year": year,
                  "region": w.region.code if w.region else None, "side": w.side if w.region else None,
                  "programme": programme}
@@ -543,8 +616,13 @@ def indicator_table(
         baselines = [r.baseline for r in reps if r.baseline is not None]
         last_year = comp_ly if comp_ly else (rep_ly if rep_ly is not None else (_num(baselines[0]) if baselines else comp_ly))
         target = _num(targets.get(ind.pk))
-        actual = comp if comp else (rep if rep is not None else comp)
-        ratio, basis = completion(actual, target, last_year)
+        target_pairings, reported_pairings = pair_targets.get((ind.pk, year)), pair_reported.get((ind.pk, year))
+        actual = comp if comp else (rep if rep is not None else (reported_pairings if reported_pairings is not None
+                                                                   else comp))
+        # A region without a target of its own is measured against its pairings' targets.
+        ratio, basis = completion(actual, target if target is not None else target_pairings, last_year)
+        if basis == "target" and target is None:
+            basis = "pairing_targets"
         sources = []
         for r in reps:
             base = r.baseline if r.baseline is not None else (target if target else last_year)
@@ -560,6 +638,7 @@ def indicator_table(
             differs=comp is not None and rep is not None and Decimal(comp) != Decimal(rep),
             stated_rate_flag=any(s.rate_flag for s in sources),
             records_url=rule.records_url(**url_scope) if rule else "",
+            target_pairings=target_pairings, reported_pairings=reported_pairings,
         ))
     return rows
 

@@ -270,6 +270,8 @@ def indicator_rows_table(rows: list[IndicatorRow], *, title: str, filename: str,
         Col("target", _("目标"), "int"),
         Col("computed", _("实际（记录计算）"), "int", link_key="records_url"),
         Col("reported", _("实际（填报）"), "int", link_key="sources_anchor"),
+        Col("target_pairings", _("各结对目标合计"), "int"),
+        Col("reported_pairings", _("各结对上报合计"), "int"),
         Col("last_year", _("上年同期"), "int"),
         Col("completion", _("完成率"), "percent"),
         Col("basis", _("完成率依据")),
@@ -289,8 +291,8 @@ def indicator_rows_table(rows: list[IndicatorRow], *, title: str, filename: str,
             "name": name, "code": row.code, "category": category_label(row.category),
             "unit": unit_label(row.unit), "target": row.target, "computed": row.computed,
             "reported": row.reported, "last_year": row.last_year, "completion": row.completion,
-            "basis": {"target": _("对比目标"), "last_year": _("对比上年")}.get(row.completion_basis, ""),
-            "flags": "；".join(flags), "records_url": row.records_url,
+            "basis": _basis(row.completion_basis), "target_pairings": row.target_pairings,
+            "reported_pairings": row.reported_pairings, "flags": "；".join(flags), "records_url": row.records_url,
             "last_year_url": _with_year(row.records_url, year - 1) if row.computed is not None else "",
             "target_url": _target_url(row.code, year, scope or {}) if row.target is not None else "",
             "sources_anchor": f"#src-{row.code}" if row.reported_sources else "",
@@ -298,6 +300,11 @@ def indicator_rows_table(rows: list[IndicatorRow], *, title: str, filename: str,
             "differs": row.differs, "stated_rate_flag": row.stated_rate_flag,
         })
     return Table("indicators", title, columns, table_rows, filename=filename)
+
+
+def _basis(basis: str) -> str:
+    return {"target": _("对比目标"), "pairing_targets": _("对比各结对目标合计"),
+            "last_year": _("对比上年")}.get(basis, "")
 
 
 def _headlines(rows: list[IndicatorRow]) -> list[dict[str, Any]]:
@@ -314,9 +321,10 @@ def _headlines(rows: list[IndicatorRow]) -> list[dict[str, Any]]:
             "new": new.computed if new is not None else None, "new_url": new.records_url if new is not None else "",
             "code": code, "name": indicator_name(row), "unit": unit_label(row.unit),
             "value": row.actual, "computed": row.computed, "reported": row.reported, "target": row.target,
+            "target_pairings": row.target_pairings, "reported_pairings": row.reported_pairings,
             "completion": completion,
             "bar": min(int((completion or 0) * 100), 100) if completion is not None else None,
-            "basis": {"target": _("对比目标"), "last_year": _("对比上年")}.get(row.completion_basis, ""),
+            "basis": _basis(row.completion_basis),
             "records_url": row.records_url,
         })
     return cards

@@ -126,3 +126,41 @@ def test_cumulative_figures_are_listed_not_added(scene, admin_user):
     assert r.reported == 1_000_000
     assert [(s.value, s.cumulative, s.period_label) for s in r.reported_sources] == [
         (4_800_000, True, "2021—2023年累计"), (1_000_000, False, "2023年")]
+
+
+def test_pairing_reports_and_targets_roll_up_to_their_regions_apart(scene, admin_user, ziyun_officer):
+    p, school, zs = scene.nansha_ziyun, scene.school, scene.zhongshan_shuicheng
+    SaleFactory(pairing=p, year=2023, amount=300)
+    for pairing, value in ((p, 1000), (school, 400), (zs, 250)):  # the school's figure is inside its county pair's
+        reported_value_upsert(indicator="consume.sales", pairing=pairing, value=value, year=2023,
+                              source_kind="form", source_ref=f"表{pairing.pk}")
+    reported_value_upsert(indicator="consume.sales", pairing=zs, value=99, year=2023, since_year=2021,
+                          source_kind="form", source_ref="累计")  # cumulative: listed, never summed into a year
+    target_set(indicator="consume.sales", pairing=p, year=2023, value=2000)
+    target_set(indicator="consume.sales", pairing=zs, year=2023, value=500)
+    guizhou = row(indicator_table(admin_user, region="520000", year=2023), "consume.sales")
+    # Apart from the computed value (records only) and from the region's own (absent) figures.
+    assert (guizhou.computed, guizhou.reported, guizhou.target) == (300, None, None)
+    assert (guizhou.reported_pairings, guizhou.target_pairings) == (1000 + 250, 2000 + 500)
+    # No target of its own: completion against the pairings' targets.
+    assert (guizhou.completion, guizhou.completion_basis) == (Decimal("0.12"), "pairing_targets")
+    assert row(indicator_table(admin_user, region="520425", year=2023), "consume.sales").reported_pairings == 1000
+    assert row(indicator_table(admin_user, year=2023), "consume.sales").reported_pairings == 1250
+    # East side: the eastern regions of those pairings; a region with none of them has no figure.
+    assert row(indicator_table(admin_user, region="440000", side="east", year=2023),
+               "consume.sales").reported_pairings == 1000
+    assert row(indicator_table(admin_user, region="110000", side="east", year=2023),
+               "consume.sales").reported_pairings is None
+    # A region's own target wins over its pairings'.
+    target_set(indicator="consume.sales", region="520000", side="west", year=2023, value=600)
+    guizhou = row(indicator_table(admin_user, region="520000", year=2023), "consume.sales")
+    assert (guizhou.target, guizhou.completion_basis, guizhou.completion) == (600, "target", Decimal("0.5"))
+    # Only what the user may see: the 紫云 officer gets their county's pairings.
+    mine = row(indicator_table(ziyun_officer, region="520000", year=2023), "consume.sales")
+    assert (mine.reported_pairings, mine.target_pairings) == (1000, 2000)
+    # A pairing page keeps its own figures only; `last` indicators are never summed.
+    assert row(indicator_table(admin_user, pairing=p.pk, year=2023), "consume.sales").reported_pairings is None
+    for pairing in (p, zs):
+        reported_value_upsert(indicator="edu.tier1_admissions", pairing=pairing, value=30, year=2023,
+                              source_kind="form", source_ref="表")
+    assert row(indicator_table(admin_user, region="520000", year=2023), "edu.tier1_admissions").reported_pairings is None

@@ -427,3 +427,28 @@ def test_the_parent_pairing_is_linked_only_when_the_user_may_open_it(client, wor
     assert f'href="/pairings/{world["ziyun"].id}/?year={YEAR}">上级结对</a>' in school
     client.force_login(world["admin"])
     assert f'href="/pairings/{prefecture.id}/' in client.get(f"/pairings/{county.id}/").content.decode()
+
+
+def test_region_page_shows_its_pairings_reports_and_targets_apart(client, world) -> None:
+    from shanhai.indicators.services import reported_value_upsert, target_set
+
+    ziyun = world["ziyun"]
+    target_set(indicator="funds.fiscal", year=YEAR, value=2_000_000, pairing=ziyun)
+    reported_value_upsert(indicator="funds.fiscal", value=1_500_000, year=YEAR, source_kind="document",
+                          source_ref="南沙区对口帮扶紫云县工作总结", pairing=ziyun)
+    client.force_login(world["admin"])
+    html = client.get("/regions/520425/", {"side": "west", "year": YEAR}).content.decode()
+    row = re.search(r'<tr id="ind-funds\.fiscal".*?</tr>', html, re.S).group(0)
+    computed = fiscal(YEAR, pairing__west_region__code="520425")
+    assert cell_sort(html, "funds.fiscal", "computed") == str(computed)  # never added in
+    assert 'data-key="reported_pairings" data-value="1500000"' in row and "各结对上报合计" in row
+    assert 'data-key="target_pairings" data-value="2000000"' in row and "各结对目标合计" in row
+    assert Decimal(cell_sort(html, "funds.fiscal", "completion")) == Decimal(computed) / 2_000_000
+    assert "对比各结对目标合计" in row
+    overview = client.get("/", {"year": YEAR}).content.decode()
+    card = re.search(r'<div class="kpi" data-code="funds\.fiscal">.*?</div>\s*</div>', overview, re.S).group(0)
+    assert 'data-key="reported_pairings" data-value="1500000"' in card
+    exported = client.get("/regions/520425/", {"year": YEAR, "export": "indicators", "fmt": "csv"})
+    header, *rows = list(csv.reader(io.StringIO(exported.content.decode("utf-8")[1:])))
+    fiscal_row = next(r for r in rows if r[1] == "funds.fiscal")
+    assert fiscal_row[header.index("各结对上报合计")] == "1500000"

@@ -113,13 +113,23 @@ def indicator_body(table: Table) -> SafeString:
         if row["sources"]:
             reported = f'<a href="#src-{code}" title="{sources_title}">{reported}</a>'
         basis = f'<br><span class="note">{escape(row["basis"])}</span>' if row["basis"] else ""
+        # A region's pairings' own targets and reported figures, summed: shown apart, never added in.
+        for field, label in (("target_pairings", _("各结对目标合计")), ("reported_pairings", _("各结对上报合计"))):
+            if row.get(field) is not None:
+                note = (f'<br><span class="note" data-key="{field}" data-value="{escape(formatting.sort_key(row[field]))}">'
+                        f'{escape(label)} {escape(formatting.number(row[field]))}</span>')
+                if field == "target_pairings":
+                    target += note
+                else:
+                    reported += note
         flags = (f'<span class="tag flag" data-flag="differs">{differs}</span>' if row["differs"] else "") + (
             f'<span class="tag flag" data-flag="stated-rate">{stated}</span>' if row["stated_rate_flag"] else "")
 
         def key(field: str, row: dict[str, Any] = row) -> str:
             return escape(formatting.sort_key(row[field]))
 
-        empty = not any(row[f] for f in ("target", "computed", "reported", "last_year"))
+        empty = not any(row.get(f) for f in ("target", "computed", "reported", "last_year", "target_pairings",
+                                             "reported_pairings"))
         out.append(
             f'<tr id="ind-{code}" data-code="{code}"{" data-empty" if empty else ""}>'
             f'<td data-sort="{name}">{name} <span class="tag" title="{code_title}">{code}</span>{last}</td>'
