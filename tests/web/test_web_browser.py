@@ -13,6 +13,7 @@ installs it there).
 
 import io
 import os
+import re
 import shutil
 import time
 from pathlib import Path
@@ -66,15 +67,17 @@ def site(live_server, transactional_db):
 
 @pytest.fixture(scope="module", autouse=True)
 def _publish_screenshots():
-    """With SHANHAI_UPDATE_SCREENSHOTS=1, the screenshots this module wrote replace the README's."""
+    """With SHANHAI_UPDATE_SCREENSHOTS=1, the screenshots this module names and wrote in this run (the
+    ones the README links) replace those in docs/screenshots/."""
     started = time.time()
     yield
     if os.environ.get("SHANHAI_UPDATE_SCREENSHOTS") != "1":
         return
     DOCS_SHOTS.mkdir(parents=True, exist_ok=True)
-    for shot in SHOTS.glob("*.png"):
-        if shot.stat().st_mtime >= started:
-            shutil.copyfile(shot, DOCS_SHOTS / shot.name)
+    for name in re.findall(r'SHOTS / "([\w-]+\.png)"', Path(__file__).read_text(encoding="utf-8")):
+        shot = SHOTS / name
+        if shot.exists() and shot.stat().st_mtime >= started:
+            shutil.copyfile(shot, DOCS_SHOTS / name)
 
 
 def login(browser, site, username: str):
