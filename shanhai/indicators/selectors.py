@@ -191,6 +191,9 @@ class PairingSummary:
     east_name: str
     west_name: str
     values: dict[str, Number | None]
+    # headline code → completion ratio (actual ÷ the pairing's target, else ÷ last year) and its basis
+    completion: dict[str, Decimal | None] = field(default_factory=dict)
+    completion_basis: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -911,10 +914,21 @@ def region_summary(user: UserLike, *, code: str, side: str = "west", year: int) 
         "id", "kind", "east_region_id", "west_region_id"))
     pids = [p[0] for p in pairings]
     per_pairing: dict[tuple[int, int], int] = {}
+    before: dict[tuple[int, int], int] = {}  # the year before, for completion without a target
     for model in (PairingValue, TreeValue):
-        for pid, ind, v in model.objects.filter(pairing_id__in=pids, indicator_id__in=ids, year=year,
-                                                period=0).values_list("pairing_id", "indicator_id", "value"):
-            per_pairing[(pid, ind)] = per_pairing.get((pid, ind), 0) + v
+        for pid, ind, y, v in model.objects.filter(pairing_id__in=pids, indicator_id__in=ids, year__in=[year, year - 1],
+                                                   period=0).values_list("pairing_id", "indicator_id", "year", "value"):
+            into = per_pairing if y == year else before
+            into[(pid, ind)] = into.get((pid, ind), 0) + v
+    targets = {(pid, ind): _num(v) for pid, ind, v in Target.objects.filter(
+        pairing_id__in=pids, indicator_id__in=ids, year=year).values_list("pairing_id", "indicator_id", "value")}
+
+    def rates(pid: int) -> tuple[dict[str, Decimal | None], dict[str, str]]:
+        ratio, basis = {}, {}
+        for c, i in headline:
+            ratio[c], basis[c] = completion(per_pairing.get((pid, i), 0), targets.get((pid, i)), before.get((pid, i)))
+        return ratio, basis
+
     kinds = {k: str(v) for k, v in PairingKind.choices}
     return RegionSummary(
         code=region.code, name=region.name, level=region.level, side=side, year=year,
@@ -924,7 +938,7 @@ def region_summary(user: UserLike, *, code: str, side: str = "west", year: int) 
                   for r in children],
         pairings=[PairingSummary(pid, kind, f"{index.by_id[e].name} — {index.by_id[wr].name}（{kinds.get(kind, kind)}）",
                                  index.by_id[e].name, index.by_id[wr].name,
-                                 {c: per_pairing.get((pid, i), 0) for c, i in headline})
+                                 {c: per_pairing.get((pid, i), 0) for c, i in headline}, *rates(pid))
                   for pid, kind, e, wr in pairings],
     )
 

@@ -586,13 +586,24 @@ def region_page(user: UserLike, code: str, params: PageParams) -> RegionPage:
             values=[r[metric] for r in chart_rows[:RANKING_CHART_ROWS]],
             links=[r["url"] for r in chart_rows[:RANKING_CHART_ROWS]], series_name=chart_name)
 
+    # Ranked by the completion rate of the chosen indicator (the headline one by default), so a
+    # small pairing that met its target is not hidden below a large one that did not.
+    rate_code = metric if metric in {c for c, _n, _u in heads} else (heads[0][0] if heads else "")
     pairing_rows = [{"label": p.label, "kind": kinds.get(p.kind, p.kind), "east": p.east_name, "west": p.west_name,
-                     "url": links.pairing(p.id, year), **{k: p.values.get(k) for k, _n, _u in heads}}
+                     "url": links.pairing(p.id, year), **{k: p.values.get(k) for k, _n, _u in heads},
+                     "completion": p.completion.get(rate_code), "basis": _basis(p.completion_basis.get(rate_code, ""))}
                     for p in summary.pairings]
-    pairings_title = _("%(region)s的结对关系（%(year)s年）") % {"region": region.name, "year": year}
+    pairing_rows.sort(key=lambda r: (r["completion"] is None, -(r["completion"] or 0)))
+    for rank, r in enumerate(pairing_rows, start=1):
+        r["rate_rank"] = rank if r["completion"] is not None else None
+    rate_name = dict((c, n) for c, n, _u in heads).get(rate_code, "")
+    pairings_title = _("%(region)s的结对关系（%(year)s年，按%(indicator)s完成率排名）") % {
+        "region": region.name, "year": year, "indicator": rate_name}
     page.tables["pairings"] = Table("pairings", pairings_title, [
-        Col("label", _("结对关系"), link_key="url"), Col("kind", _("结对类型")),
+        Col("rate_rank", _("完成率名次"), "int"), Col("label", _("结对关系"), link_key="url"), Col("kind", _("结对类型")),
         Col("east", _("东部（支援方）")), Col("west", _("西部（受援方）")), *head_cols,
+        Col("completion", _("%(indicator)s完成率") % {"indicator": rate_name}, "percent"),
+        Col("basis", _("完成率依据")),
     ], pairing_rows, filename=pairings_title)
     page.headline = [{"code": c, "name": n, "unit": u, "value": summary.headline.get(c)} for c, n, u in heads]
     page.tables["trend"], page.charts["trend"] = _trend_parts(

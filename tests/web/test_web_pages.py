@@ -452,3 +452,20 @@ def test_region_page_shows_its_pairings_reports_and_targets_apart(client, world)
     header, *rows = list(csv.reader(io.StringIO(exported.content.decode("utf-8")[1:])))
     fiscal_row = next(r for r in rows if r[1] == "funds.fiscal")
     assert fiscal_row[header.index("各结对上报合计")] == "1500000"
+
+
+def test_region_pairings_are_ranked_by_completion_rate(client, world) -> None:
+    from shanhai.indicators.services import target_set
+
+    # 紫云 is far larger in money but short of its target; 水城 beat its own.
+    target_set(indicator="funds.fiscal", year=YEAR, value=10_000_000, pairing=world["ziyun"])
+    target_set(indicator="funds.fiscal", year=YEAR, value=350_000, pairing=world["shuicheng"])
+    client.force_login(world["admin"])
+    page = client.get("/regions/520000/", {"side": "west", "year": YEAR}).context["page"]
+    rows = page.tables["pairings"].rows
+    assert [r["west"] for r in rows[:2]] == ["水城区", "紫云苗族布依族自治县"]
+    assert [r["rate_rank"] for r in rows[:2]] == [1, 2]
+    assert rows[0]["completion"] == Decimal(700_000) / 350_000
+    assert rows[1]["completion"] == Decimal(fiscal(YEAR, pairing__path__startswith=world["ziyun"].path)) / 10_000_000
+    assert rows[0]["basis"] == "对比目标"
+    assert "按财政援助资金完成率排名" in page.tables["pairings"].title
