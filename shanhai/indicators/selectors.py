@@ -608,8 +608,10 @@ def indicator_table(
     for ind in Indicator.objects.all():
         rule = RULES.get(ind.code)
         multi = w.pairing is None  # several pairings: a `last` value is not summed over them
-        # Pairings in force are counted per year only (a quarter or month view has no figure).
-        if rule is None or (ind.agg == Agg.LAST and multi) or (rule.in_force and periods != [0]):
+        # Pairings in force, and records dated only by year (fund allocations, investments), are year
+        # figures: a quarter or month view has none for them rather than a misleading zero.
+        by_year_only = periods != [0] and rule is not None and (rule.in_force or (rule.year and not rule.month))
+        if rule is None or (ind.agg == Agg.LAST and multi) or by_year_only:
             comp = comp_ly = None
         else:
             comp, comp_ly = computed.get((ind.pk, year), 0), computed.get((ind.pk, year - 1), 0)

@@ -302,6 +302,14 @@ def indicator_rows_table(rows: list[IndicatorRow], *, title: str, filename: str,
     return Table("indicators", title, columns, table_rows, filename=filename)
 
 
+def _quarter_label(params: PageParams) -> str:
+    """Appended to an indicator table's title in a quarter view (cards and table follow the quarter;
+    rankings, trends and the map stay yearly)."""
+    if not params.quarter:
+        return ""
+    return _("（第%(quarter)s季度；只按年度记录的指标和结对数不分季度，不显示）") % {"quarter": params.quarter}
+
+
 def _basis(basis: str) -> str:
     return {"target": _("对比目标"), "pairing_targets": _("对比各结对目标合计"),
             "last_year": _("对比上年")}.get(basis, "")
@@ -397,12 +405,12 @@ def overview_page(user: UserLike, params: PageParams) -> OverviewPage:
     year = params.year or trends.default_year(programme=params.programme)
     code = params.code or DEFAULT_CODE
     scope = scope_label(user)
-    rows = selectors.indicator_table(user, programme=params.programme, year=year)
+    rows = selectors.indicator_table(user, programme=params.programme, year=year, quarter=params.quarter)
     meta = _code_meta(rows, code)
     page = OverviewPage(params=params, year=year, years=years, scope_label=scope, programmes=programme_choices(),
                         code=code, code_name=indicator_name(meta), rank_options=_rankable(rows),
                         headlines=_headlines(rows), year_note=trends.note)
-    title = _("%(scope)s%(year)s年指标完成情况") % {"scope": scope, "year": year}
+    title = _("%(scope)s%(year)s年指标完成情况") % {"scope": scope, "year": year} + _quarter_label(params)
     page.tables["indicators"] = indicator_rows_table(rows, title=title, filename=title, year=year)
 
     ranked = selectors.ranking(user, code=code, year=year, level=params.level, side=params.side,
@@ -554,7 +562,8 @@ def region_page(user: UserLike, code: str, params: PageParams) -> RegionPage:
     trends = Trends(user, years)
     year = params.year or trends.default_year(region=code, side=side, programme=params.programme)
     summary = selectors.region_summary(user, code=code, side=side, year=year)
-    rows = selectors.indicator_table(user, region=code, side=side, programme=params.programme, year=year)
+    rows = selectors.indicator_table(user, region=code, side=side, programme=params.programme, year=year,
+                                     quarter=params.quarter)
     heads = _headline_columns(rows)
     metric = params.code or DEFAULT_CODE
     meta = _code_meta(rows, metric)
@@ -562,7 +571,7 @@ def region_page(user: UserLike, code: str, params: PageParams) -> RegionPage:
                       lineage=ancestors(region), code=metric, headline_codes=heads, rank_options=_rankable(rows),
                       programmes=programme_choices(), year_note=trends.note)
     title = _("%(region)s（%(side)s）%(year)s年指标完成情况") % {
-        "region": region.name, "side": side_label(side), "year": year}
+        "region": region.name, "side": side_label(side), "year": year} + _quarter_label(params)
     page.tables["indicators"] = indicator_rows_table(rows, title=title, filename=title, year=year,
                                                      scope={"region": code, "side": side})
     head_cols = [Col(c, _("%(indicator)s（%(unit)s）") % {"indicator": n, "unit": u}, "int") for c, n, u in heads]
@@ -643,7 +652,7 @@ def pairing_page(user: UserLike, pairing_id: int, params: PageParams) -> Pairing
     trends = Trends(user, years)
     year = params.year or trends.default_year(pairing=pairing)
     profile = selectors.pairing_profile(user, pairing, on=on_post_day(year))
-    rows = selectors.indicator_table(user, pairing=pairing, year=year)
+    rows = selectors.indicator_table(user, pairing=pairing, year=year, quarter=params.quarter)
     metric = params.code or DEFAULT_CODE
     meta = _code_meta(rows, metric)
     links = Links.make()
@@ -651,7 +660,7 @@ def pairing_page(user: UserLike, pairing_id: int, params: PageParams) -> Pairing
                        rank_options=_rankable(rows), tree=_tree(profile.sub_pairings, year, links),
                        year_note=trends.note)
     label = profile.label
-    title = _("%(pairing)s %(year)s年指标完成情况") % {"pairing": label, "year": year}
+    title = _("%(pairing)s %(year)s年指标完成情况") % {"pairing": label, "year": year} + _quarter_label(params)
     page.tables["indicators"] = indicator_rows_table(rows, title=title, filename=title, year=year,
                                                      scope={"pairing": pairing_id})
 

@@ -28,6 +28,7 @@ YEAR_MIN, YEAR_MAX = 1990, 2100
 @dataclass(frozen=True)
 class PageParams:
     year: int | None = None  # None: the page picks the latest year with data
+    quarter: int | None = None  # 1–4: the indicator table and cards for that quarter (records with a month)
     programme: int | None = None
     side: Side = "west"
     code: str | None = None  # indicator for the ranking, the trend and the map colours
@@ -38,8 +39,8 @@ class PageParams:
     def query(self, **changes: object) -> str:
         """The query string of these parameters with `changes`, for links and export buttons."""
         values: dict[str, object] = {
-            "year": self.year, "programme": self.programme, "side": self.side, "code": self.code,
-            "level": self.level,
+            "year": self.year, "quarter": self.quarter, "programme": self.programme, "side": self.side,
+            "code": self.code, "level": self.level,
         }
         values.update(changes)
         q = QueryDict(mutable=True)
@@ -70,6 +71,11 @@ def parse_params(query: QueryDict) -> PageParams:
                 % {"min": YEAR_MIN, "max": YEAR_MAX, "value": year},
                 field="year",
             )
+    quarter = None
+    if query.get("quarter"):
+        quarter = _int(query["quarter"], "quarter", _("季度"))
+        if not 1 <= quarter <= 4:
+            raise ShanhaiError(_("参数「季度」（quarter）应为1到4，收到%(value)s。") % {"value": quarter}, field="quarter")
     if query.get("programme"):
         programme = _int(query["programme"], "programme", _("协作项目"))
     side = query.get("side") or "west"
@@ -90,5 +96,6 @@ def parse_params(query: QueryDict) -> PageParams:
         raise ShanhaiError(_("参数「导出格式」（fmt）应为 xlsx 或 csv，收到“%(value)s”。") % {"value": fmt}, field="fmt")
     code = (query.get("code") or "").strip() or None
     export = (query.get("export") or "").strip() or None
-    return PageParams(year=year, programme=programme, side=side, code=code, level=level,  # type: ignore[arg-type]
+    return PageParams(year=year, quarter=quarter, programme=programme, side=side, code=code,  # type: ignore[arg-type]
+                      level=level,  # type: ignore[arg-type]
                       export=export, fmt=fmt)  # type: ignore[arg-type]

@@ -469,3 +469,24 @@ def test_region_pairings_are_ranked_by_completion_rate(client, world) -> None:
     assert rows[1]["completion"] == Decimal(fiscal(YEAR, pairing__path__startswith=world["ziyun"].path)) / 10_000_000
     assert rows[0]["basis"] == "对比目标"
     assert "按财政援助资金完成率排名" in page.tables["pairings"].title
+
+
+def test_quarter_view_of_the_indicator_table(client, world) -> None:
+    from tests.factories import SaleFactory
+
+    SaleFactory(pairing=world["ziyun"], year=YEAR, month=5, amount=8_000)
+    SaleFactory(pairing=world["ziyun"], year=YEAR, month=11, amount=1_000)
+    client.force_login(world["admin"])
+    response = client.get("/", {"year": YEAR, "quarter": 2})
+    html = response.content.decode()
+    assert cell_sort(html, "consume.sales", "computed") == "8000"  # May only
+    # Fund allocations carry a year only and pairings in force are a year count: no quarter figure, not 0.
+    rows = {r["code"]: r for r in response.context["page"].tables["indicators"].rows}
+    assert rows["funds.fiscal"]["computed"] is None and rows["pair.county"]["computed"] is None
+    assert "第2季度" in response.context["page"].tables["indicators"].title
+    assert '<option value="2" selected>' in html
+    assert cell_sort(client.get("/", {"year": YEAR}).content.decode(), "consume.sales", "computed") == "9000"
+    region = client.get("/regions/520425/", {"year": YEAR, "quarter": 4}).content.decode()
+    assert cell_sort(region, "consume.sales", "computed") == "1000"
+    bad = client.get("/", {"quarter": 5})
+    assert bad.status_code == 400 and "参数「季度」（quarter）应为1到4" in bad.content.decode()
