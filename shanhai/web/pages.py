@@ -468,6 +468,8 @@ def map_page(user: UserLike, params: PageParams, province_code: str | None = Non
         data_query += f"&province={province.code}"
     name = province.short_name if province is not None else "china"
     scope = province.name if province is not None else scope_label(user)
+    shown = Indicator.objects.filter(code=params.code or DEFAULT_CODE).first()  # what the colours stand for
+    map_name, map_unit = (indicator_name(shown), unit_label(shown.unit)) if shown is not None else ("", "")
     config = {
         "dataUrl": _url("web:map_data", query=data_query),
         "mapName": name,
@@ -480,7 +482,11 @@ def map_page(user: UserLike, params: PageParams, province_code: str | None = Non
                        if province is not None and r.parent_id == province.id},
         "labels": {"lines": _("结对关系"), "east": _("东部（支援方）"), "west": _("西部（受援方）"),
                    "value": _("数值"), "noData": _("暂无数据"), "open": _("点击打开结对页面"),
-                   "count": _("共 %(n)s 条结对关系"), "failed": _("地图数据加载失败，请刷新重试。")},
+                   "count": _("共 %(n)s 条结对关系"), "failed": _("地图数据加载失败，请刷新重试。"),
+                   "legend": _("颜色深浅：%(indicator)s（%(unit)s，%(year)s年，西部受援地区）") % {
+                       "indicator": map_name, "unit": map_unit, "year": year},
+                   "none": _("无数值")},
+        "indicator": map_name, "unit": map_unit,
     }
     script = static(f"shanhai/vendor/maps/province/{province.code}.js") if province is not None else \
         static("shanhai/vendor/maps/china.js")

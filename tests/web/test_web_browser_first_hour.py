@@ -55,3 +55,23 @@ def test_a_county_officer_is_told_what_lies_outside_their_scope(browser, site) -
     assert "上级结对（不在您的数据范围内）" in crumbs
     assert page.locator(f'a[href^="/pairings/{mine.parent_id}/"]').count() == 0
     context.close()
+
+
+def test_the_map_says_what_its_colours_mean_and_shows_values_on_hover(browser, site) -> None:  # noqa: F811
+    context, page = login(browser, site, "admin")
+    page.goto(f"{site.url}/map/")
+    page.wait_for_selector("#map[data-drawn='1']")
+    year = int(page.locator("select[name=year]").input_value())
+    legend = page.locator("#map-legend").inner_text()
+    assert "颜色深浅：财政援助资金（元" in legend and f"{year}年" in legend
+    guizhou = fiscal(year, pairing__west_region__path__startswith="520000/")
+    largest = int(page.locator("#map-legend [data-max]").get_attribute("data-max"))
+    assert largest >= guizhou > 0
+    tip = page.evaluate("""() => echarts.getInstanceByDom(document.getElementById('map')).getOption()
+        .tooltip[0].formatter({componentType: 'geo', name: '贵州'})""")
+    assert tip.startswith("贵州<br>财政援助资金：") and f"{guizhou:,}" in tip
+    none = page.evaluate("""() => echarts.getInstanceByDom(document.getElementById('map')).getOption()
+        .tooltip[0].formatter({componentType: 'geo', name: '台湾'})""")
+    assert none.endswith("无数值")
+    page.screenshot(path=SHOTS / "map-legend.png", full_page=True)
+    context.close()

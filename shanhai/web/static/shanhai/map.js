@@ -66,6 +66,33 @@
     }
   }
 
+  function legend(max) {
+    // What the shading means: the indicator, its unit, and the scale from no value to the largest one.
+    var box = document.getElementById("map-legend");
+    if (!box) {
+      box = document.createElement("div");
+      box.id = "map-legend";
+      box.className = "note map-legend";
+      el.parentNode.insertBefore(box, el.nextSibling);
+    }
+    box.textContent = "";
+    var text = document.createElement("span");
+    text.textContent = (cfg.labels.legend || "") + "：";
+    box.appendChild(text);
+    [0, 0.25, 0.5, 0.75, 1].forEach(function (t) {
+      var sw = document.createElement("span");
+      sw.className = "swatch";
+      sw.style.cssText = "display:inline-block;width:1.4em;height:.8em;margin:0 1px;vertical-align:middle;" +
+        "border:1px solid #9fb3c8;background:" + shade(t * max, max);
+      sw.title = t ? full.format(Math.round(t * max)) : cfg.labels.none;
+      box.appendChild(sw);
+    });
+    var range = document.createElement("span");
+    range.setAttribute("data-max", String(max));
+    range.textContent = " " + cfg.labels.none + " → " + full.format(max) + (cfg.unit ? " " + cfg.unit : "");
+    box.appendChild(range);
+  }
+
   function draw(data) {
     var chart = echarts.init(el, null, { locale: locale === "en" ? "EN" : "ZH" });
     var names = cfg.provinceNames || {};
@@ -75,8 +102,11 @@
     var regionStyles = isChina ? data.regions.map(function (r) {
       return { name: names[r.code] || r.name, itemStyle: { areaColor: shade(r.value, max) } };
     }) : [];
-    var valueByCode = {};
-    data.regions.forEach(function (r) { valueByCode[r.code] = r.value; });
+    var valueByCode = {}, valueByName = {};
+    data.regions.forEach(function (r) {
+      valueByCode[r.code] = r.value;
+      valueByName[isChina ? (names[r.code] || r.name) : r.name] = r.value;
+    });
     var lines = data.lines.map(function (l) {
       return { name: l.label, url: l.url, id: l.id,
                coords: [[l.east.lng, l.east.lat], [l.west.lng, l.west.lat]] };
@@ -101,11 +131,18 @@
             var v = valueByCode[p.data.code];
             return p.seriesName + "：" + p.name + (v != null ? "<br>" + cfg.labels.value + "：" + full.format(v) : "");
           }
+          if (p.componentType === "geo") {  // a province (or a prefecture): its value, or that it has none
+            var g = valueByName[p.name];
+            return p.name + "<br>" + (cfg.indicator || cfg.labels.value) + "：" +
+              (g != null ? full.format(g) + (cfg.unit ? " " + cfg.unit : "") : cfg.labels.none);
+          }
           return p.name;
         }
       },
+      legend: { bottom: 4, left: "center", textStyle: { fontFamily: FONT },
+                data: [cfg.labels.lines, cfg.labels.east, cfg.labels.west] },
       geo: {
-        map: cfg.mapName, roam: true, top: 56, bottom: 16,
+        map: cfg.mapName, roam: true, top: 56, bottom: 36, tooltip: { show: true },
         label: { show: !isChina, fontSize: 10, color: "#5f6b7a" },
         itemStyle: { areaColor: "#eef3f8", borderColor: "#9fb3c8" },
         emphasis: { itemStyle: { areaColor: "#cfe3f7" }, label: { show: true } },
@@ -132,6 +169,7 @@
     window.addEventListener("resize", function () { chart.resize(); });
     el.setAttribute("data-lines", String(lines.length));
     fillTable(data.lines);
+    legend(max);
     if (status) { status.textContent = cfg.labels.count.replace("%(n)s", String(lines.length)); }
   }
 
