@@ -490,3 +490,14 @@ def test_quarter_view_of_the_indicator_table(client, world) -> None:
     assert cell_sort(region, "consume.sales", "computed") == "1000"
     bad = client.get("/", {"quarter": 5})
     assert bad.status_code == 400 and "参数「季度」（quarter）应为1到4" in bad.content.decode()
+
+
+def test_the_new_notes_read_in_english_too(client, world) -> None:
+    client.force_login(world["admin"])
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    html = client.get("/").content.decode()
+    assert f"Showing {YEAR} (the latest year with data)" in html
+    assert "of which new" in html and "pairings in force during the year" in html
+    client.force_login(world["officer"])
+    denied = client.get("/regions/520204/", {"side": "west"}).content.decode()
+    assert "is outside your data scope" in denied
