@@ -261,6 +261,13 @@ def rollups_refresh_for(pairing_ids: Iterable[int], years: Iterable[int] | None 
     if not ids:
         return 0
     years = None if years is None else sorted(set(years))
+    in_force = [c for c, r in RULES.items() if r.in_force and (codes is None or c in codes)]
+    if years is not None and in_force:
+        # A pairing in force counts in every year it runs (an import names only its start year):
+        # the pairing counts are refreshed for all years, the rest for the years given.
+        rest = [c for c in (RULES if codes is None else codes) if c not in in_force]
+        changed = rollups_refresh_for(ids, None, codes=in_force)
+        return changed + (rollups_refresh_for(ids, years, codes=rest) if rest else 0)
     _lock_pairings(ids)
     where = places(ids)
     ids = [i for i in ids if i in where]

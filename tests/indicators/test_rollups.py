@@ -175,3 +175,17 @@ def test_pairing_delete_and_rebuild_resume(scene, admin_user):
     PairingValue.objects.all().delete()  # a half-done rebuild leaves state; a second run finishes it
     rollups_rebuild(resume=False, batch=2)
     assert snapshot() == maintained
+
+
+def test_a_bulk_written_pairing_counts_in_every_year_it_runs(scene, admin_user):
+    from shanhai.indicators.rollups import rollups_paused
+
+    with rollups_paused():  # as an import writes it; it then names the pairing's start year only
+        extra = PairingFactory(parent=scene.nansha_ziyun, programme=scene.nansha_ziyun.programme,
+                               kind=PairingKind.HOSPITAL, start_date=dt.date(2021, 4, 1), end_date=None)
+    rollups_refresh_for([extra.pk], [2021])
+    assert computed(admin_user, "pair.hospital", region="520000") == 1  # in force in 2023 too
+    assert computed(admin_user, "pair.hospital.new", region="520000", year=2021) == 1
+    maintained = snapshot()
+    rollups_rebuild(resume=False)
+    assert snapshot() == maintained
