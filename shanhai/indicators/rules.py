@@ -226,6 +226,7 @@ RULES: dict[str, Rule] = {r.code: r for r in [
          date="planned_start"),
     Rule("talent.e2w.medical", DISP, {"category": _TALENT, "direction": "e2w", "profession": "medical"},
          date="planned_start"),
+    Rule("talent.mutual", DISP, {"category": _TALENT}, date="planned_start"),
     Rule("talent.w2e", DISP, W2E_TALENT, date="planned_start"),
     Rule("talent.w2e.days", DISP, W2E_TALENT, date="planned_start", python=_shadow_days),
     Rule("train.cadre.people", TRAIN, {"category": "cadre"}, total="participants", date="start_date"),

@@ -1,5 +1,6 @@
 """Catalogue: `pair.<kind>.new` (pairings set up in the period) beside `pair.<kind>`, which now counts
-the pairings in force. Existing roll-ups: run `shanhai indicators rebuild` once after migrating."""
+the pairings in force; the spec's v1.1 codes `talent.mutual` and `labor.employed.poor`. Existing
+roll-ups: run `shanhai indicators rebuild` once after migrating."""
 
 from django.db import migrations
 
