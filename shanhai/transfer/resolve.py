@@ -183,14 +183,16 @@ class Resolver:
         """The one pairing these columns name, among those the user may see."""
 
         def compute() -> Pairing:
-            qs = self.pairings().filter(east_region=east, west_region=west)
-            if programme is not None:
-                qs = qs.filter(programme=programme)
-            if kind:
-                qs = qs.filter(kind=kind)
-            qs = qs.filter(east_place=east_place.strip(), west_place=west_place.strip())
-            found = list(qs)
-            found = [p for p in found if _org_matches(p.east_org, east_org) and _org_matches(p.west_org, west_org)]
+            # The pairings between the two regions are listed once (ids and what tells them apart), then
+            # narrowed here as the query did: a sheet names hundreds of them between the same regions.
+            between = self._cached(("pairings_between", east.pk, west.pk), lambda: _by_places(
+                self.pairings().filter(east_region=east, west_region=west).values_list(
+                    "pk", "programme_id", "kind", "east_place", "west_place", "east_org__name", "west_org__name")))
+            ids = [pk for pk, programme_id, pairing_kind, e_org, w_org
+                   in between.get((east_place.strip(), west_place.strip()), ())
+                   if (programme is None or programme_id == programme.pk) and (not kind or pairing_kind == kind)
+                   and _org_name_matches(e_org, east_org) and _org_name_matches(w_org, west_org)]
+            found = list(self.pairings().filter(pk__in=ids)) if ids else []  # in the model's ordering, as before
             found += [
                 p for p in self.created_pairings
                 if p.east_region_id == east.pk and p.west_region_id == west.pk
@@ -451,6 +453,21 @@ def _shown_person(person: Person, name: str) -> str:
     if name in ("gender", "profession"):
         return str(getattr(person, f"get_{name}_display")()) if getattr(person, name) else ""
     return str(getattr(person, name) or "")
+
+
+def _by_places(rows: Any) -> dict[tuple[str, str], list[tuple[Any, ...]]]:
+    """(pk, programme, kind, east place, west place, east unit, west unit) rows grouped by their two places."""
+    out: dict[tuple[str, str], list[tuple[Any, ...]]] = {}
+    for pk, programme_id, kind, east_place, west_place, east_org, west_org in rows:
+        out.setdefault((east_place, west_place), []).append((pk, programme_id, kind, east_org, west_org))
+    return out
+
+
+def _org_name_matches(org_name: str | None, name: str) -> bool:
+    """`_org_matches` on the organisation's name (None: no organisation)."""
+    if not name.strip():
+        return org_name is None
+    return org_name is not None and norm_name(org_name) == norm_name(name)
 
 
 def _org_matches(org: Organisation | None, name: str) -> bool:
