@@ -43,7 +43,7 @@ def test_refused_file_then_corrected_file_confirmed(browser, site, tmp_path):
     page.click("input[type=submit]")
     page.wait_for_url(f"{site.url}/data/")
     page.set_input_files("input[type=file]", str(bad))
-    page.click("button[type=submit]")
+    page.click("form.upload button[type=submit]")  # not the header's logout button
     page.wait_for_selector("#refused")
     rows = page.locator("#errors tbody tr").all_inner_texts()
     assert len(rows) == 2
@@ -54,7 +54,7 @@ def test_refused_file_then_corrected_file_confirmed(browser, site, tmp_path):
 
     page.goto(f"{site.url}/data/")
     page.set_input_files("input[type=file]", str(good))
-    page.click("button[type=submit]")
+    page.click("form.upload button[type=submit]")  # not the header's logout button
     page.wait_for_selector("#summary")
     assert "2" in page.locator("#summary .kpi").first.inner_text()
     page.click("#confirm")
@@ -75,7 +75,7 @@ def test_far_future_dates_need_the_checkbox(browser, site, tmp_path):
     page.click("input[type=submit]")
     page.wait_for_url(f"{site.url}/data/")
     page.set_input_files("input[type=file]", str(far))
-    page.click("button[type=submit]")
+    page.click("form.upload button[type=submit]")  # not the header's logout button
     page.wait_for_selector("#warnings")
     assert "有1处日期晚于明年" in page.locator("#warnings").inner_text()
     assert "2099" in page.locator("table.warnings tbody").inner_text()
