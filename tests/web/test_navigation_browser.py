@@ -8,6 +8,7 @@ The demo network and logins come from test_web_browser's `site` fixture; screens
 var/screenshots/ (git-ignored).
 """
 
+import contextlib
 import subprocess
 from pathlib import Path
 
@@ -163,6 +164,10 @@ def test_phone_and_narrow_screens_do_not_scroll_sideways_and_tables_stay_in_card
     assert max(heights) < 40, heights
     for width in (800, 1024):  # between phone and desktop the menu wraps inside the header
         page.set_viewport_size({"width": width, "height": 800})
+        # the grid re-lays out its cards after a resize: allow it a moment, then it must fit
+        fits = "w => document.documentElement.scrollWidth <= w"
+        with contextlib.suppress(Exception):  # the assertion below names the width
+            page.wait_for_function(fits, arg=width, timeout=3000)
         assert page.evaluate("() => document.documentElement.scrollWidth") <= width, width
     context.close()
 
