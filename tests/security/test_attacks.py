@@ -19,7 +19,13 @@ from shanhai.people.models import Person
 from shanhai.people.services import person_set_identity
 from shanhai.regions.lookup import find_region
 from shanhai.transfer.engine import import_file
-from tests.factories import DispatchFactory, FundAllocationFactory, OrganisationFactory, PairingFactory, PersonFactory
+from tests.factories import (
+    DispatchFactory,
+    FundAllocationFactory,
+    OrganisationFactory,
+    PairingFactory,
+    PersonFactory,
+)
 from tests.security.conftest import fingerprint
 
 pytestmark = pytest.mark.django_db
