@@ -47,6 +47,7 @@ from shanhai.transfer.headers import HEADER_SCAN_ROWS, HeaderMap, detect_type, f
 from shanhai.transfer.readers import EXCEL_ERRORS, NO_VALUE, Limits, ReaderError, open_book
 from shanhai.transfer.resolve import Resolver
 from shanhai.transfer.specs import TYPES, Col, RowValues, TypeSpec, get_spec
+from shanhai.transfer.templates import GUIDE_SHEET
 
 MAX_LISTED_ERRORS = 50_000
 MAX_LISTED_CHANGES = 200
@@ -476,7 +477,8 @@ def _prepare(book: Any, spec: TypeSpec | None, result: ImportResult) -> tuple[Ty
     for number, (sheet, head) in enumerate(heads, start=1):
         header = find_header(spec, head)
         if header is None or len(header.columns) < 2:
-            if head and any(any(not p.is_blank(v) for v in row) for _, row in head):
+            # our own template's help sheet is expected, not news to the user
+            if sheet.name != GUIDE_SHEET and head and any(any(not p.is_blank(v) for v in row) for _, row in head):
                 result.notes.append(f"工作表“{sheet.name}”中没有“{spec.label}”的表头，已跳过。")
             continue
         missing = header.missing_required()

@@ -17,6 +17,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from shanhai.transfer.specs import TypeSpec
 
+GUIDE_SHEET = "填写说明"  # the help sheet of every template; imports pass over it without a note
+
 GENERAL_RULES = (
     "一行一条记录；表头可以在标题行之下，合并的表头单元格也能识别。",
     "空行、“合计”“小计”行和表尾的填表人、说明行会自动跳过。",
@@ -67,7 +69,7 @@ def template_xlsx(spec: TypeSpec) -> bytes:
         validation.add(f"{get_column_letter(i)}2:{get_column_letter(i)}5000")
     lists.sheet_state = "hidden"
 
-    guide = wb.create_sheet("填写说明")
+    guide = wb.create_sheet(GUIDE_SHEET)
     guide["A1"] = f"{spec.label}导入模板 · 填写说明"
     guide["A1"].font = Font(bold=True, size=14)
     guide["A2"] = f"自然键（据此识别已有记录，重复导入不新增）：{spec.natural_key_doc}"

@@ -159,3 +159,5 @@ def test_template_example_row_imports(pairing, tmp_path):
     result = import_file(path)
     assert result.ok, (result.errors, result.file_errors)
     assert result.type_key == "training" and result.created == 1
+    # the template's own help sheet is not news to the user (issue 15)
+    assert not any("填写说明" in note for note in result.notes), result.notes
