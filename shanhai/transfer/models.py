@@ -15,6 +15,7 @@ class RunStatus(models.TextChoices):
     REFUSED = "refused", _("已拒绝")
     IMPORTED = "imported", _("已导入")
     EXPIRED = "expired", _("已过期（未确认导入，文件已删除）")
+    UNCHANGED = "unchanged", _("无需导入（每一行都与已有记录相同）")
 
 
 class ImportRun(models.Model):

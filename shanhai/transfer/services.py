@@ -104,6 +104,12 @@ def import_run_check(*, user: User, upload: UploadedFile, type_key: str | None =
             result.file_errors.append(f"您没有导入“{result.type_label}”的权限。")
         if not result.ok:
             return _refuse(run, result)
+        if not result.created and not result.updated and not result.warning_count:
+            # nothing would be written: finished now, rather than waiting "待确认" for ever
+            _apply(run, result)
+            run.status, run.finished_at = RunStatus.UNCHANGED, timezone.now()
+            run.save()
+            return run
         _apply(run, result)
         uploads.store(run, path)
     run.save()

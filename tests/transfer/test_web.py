@@ -50,6 +50,23 @@ def test_upload_check_then_confirm(client, clerk):
     assert client.post(f"/data/runs/{run.pk}/commit").status_code == 400  # not twice
 
 
+def test_a_file_with_nothing_to_change_is_finished_not_left_waiting(client, clerk):
+    client.force_login(clerk)
+    rows = [PLACEMENT_HEAD, PAIR + ["2023", "6", "到东部就业", "5", "是", "甲厂"]]
+    client.post(f"/data/runs/{_checked(client, rows).pk}/commit")
+    response = client.post("/data/", {"file": _csv(rows)})  # the same file again
+    run = ImportRun.objects.order_by("-pk").first()
+    assert run.status == "unchanged" and run.finished_at is not None
+    page = client.get(response["Location"]).content.decode()
+    assert "无需导入" in page and "确认导入" not in page
+    assert client.post(f"/data/runs/{run.pk}/commit").status_code == 400
+
+
+def _checked(client, rows):
+    client.post("/data/", {"file": _csv(rows)})
+    return ImportRun.objects.order_by("-pk").first()
+
+
 def test_refused_upload_lists_rows_and_cannot_be_confirmed(client, clerk):
     client.force_login(clerk)
     response = client.post("/data/", {"file": _csv([PLACEMENT_HEAD, PAIR + ["2023", "13", "到东部就业", "5", "是", "甲厂"]])})
