@@ -548,6 +548,26 @@ class RegionPage(Page):
     headline_codes: list[tuple[str, str, str]] = field(default_factory=list)
     rank_options: list[tuple[str, str]] = field(default_factory=list)
     programmes: list[tuple[int, str]] = field(default_factory=list)
+    former_names: list[str] = field(default_factory=list)
+
+
+def former_names(region: Region) -> list[str]:
+    """Names the region had before (水城县 for 水城区), as reports and sheets still write them."""
+    from shanhai.regions.models import AliasKind, RegionAlias
+
+    return sorted(set(RegionAlias.objects.filter(region=region, kind=AliasKind.FORMER_NAME)
+                      .values_list("alias", flat=True)))
+
+
+def current_code(code: str) -> str | None:
+    """The current code of a region known by a former code (e.g. a county turned district), if exactly one."""
+    from shanhai.regions.models import AliasKind, RegionAlias
+
+    if code in get_index().by_code:
+        return None
+    found = {c for c in RegionAlias.objects.filter(kind=AliasKind.FORMER_CODE, alias=code)
+             .values_list("region__code", flat=True)}
+    return found.pop() if len(found) == 1 else None
 
 
 def _headline_columns(rows: list[IndicatorRow]) -> list[tuple[str, str, str]]:
@@ -575,7 +595,7 @@ def region_page(user: UserLike, code: str, params: PageParams) -> RegionPage:
     meta = _code_meta(rows, metric)
     page = RegionPage(params=params, year=year, years=years, summary=summary, region=region,
                       lineage=ancestors(region), code=metric, headline_codes=heads, rank_options=_rankable(rows),
-                      programmes=programme_choices(), year_note=trends.note)
+                      programmes=programme_choices(), year_note=trends.note, former_names=former_names(region))
     title = _("%(region)s（%(side)s）%(year)s年指标完成情况") % {
         "region": region.name, "side": side_label(side), "year": year} + _quarter_label(params)
     page.tables["indicators"] = indicator_rows_table(rows, title=title, filename=title, year=year,

@@ -7,7 +7,8 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from shanhai.core.errors import ShanhaiError
@@ -67,6 +68,10 @@ def map_data(request: HttpRequest) -> HttpResponse:
 
 @page_view
 def region(request: HttpRequest, code: str) -> HttpResponse:
+    current = pages.current_code(code)
+    if current is not None:  # an old bookmark or a sheet's former code: the region as it is now
+        query = request.GET.urlencode()
+        return redirect(reverse("web:region", args=[current]) + (f"?{query}" if query else ""))
     params = parse_params(request.GET)
     return _answer(request, params, pages.region_page(request.user, code, params), "web/region.html")
 

@@ -204,6 +204,15 @@ def test_bad_parameters_are_answered_in_chinese(client, world, query, words) -> 
     assert words in response.content.decode()
 
 
+def test_region_pages_know_former_names_and_codes(client, world) -> None:
+    """水城县 became 水城区 in 2020 (520221 → 520204): the page says so, and the old code still leads there."""
+    client.force_login(world["admin"])
+    response = client.get("/regions/520221/", {"side": "west", "year": YEAR})
+    assert response.status_code == 302 and response["Location"] == f"/regions/520204/?side=west&year={YEAR}"
+    page = client.get(response["Location"]).content.decode()
+    assert "曾用名：水城县" in page
+
+
 def test_unknown_region_and_pairing_are_404_in_chinese(client, world) -> None:
     client.force_login(world["admin"])
     response = client.get("/regions/999999/")
