@@ -85,6 +85,7 @@ class WriteGuard:
             self.pairing_paths = tuple(s.pairing.path for s in scopes if s.pairing is not None)
         self._region_path: dict[int, str] = {}
         self._pairing_open: dict[int, bool] = {}
+        self._pairings: dict[int, tuple[str, int | None, int | None]] = {}
         self._sides: tuple[str, ...] | None = None
         self._used_by_open: dict[tuple[str, int], bool] = {}
 
@@ -126,14 +127,21 @@ class WriteGuard:
         if pairing_id is None:
             return False
         if pairing_id not in self._pairing_open:
-            from shanhai.network.models import Pairing
-
-            row = Pairing.objects.filter(pk=pairing_id).values("path", "east_region_id", "west_region_id").first()
-            self._pairing_open[pairing_id] = row is not None and (
-                self._in_regions(row["east_region_id"]) or self._in_regions(row["west_region_id"])
-                or (bool(self.pairing_paths) and row["path"].startswith(self.pairing_paths))
+            path, east, west = self._pairing_row(pairing_id)
+            self._pairing_open[pairing_id] = (
+                self._in_regions(east) or self._in_regions(west)
+                or (bool(self.pairing_paths) and path.startswith(self.pairing_paths))
             )
         return self._pairing_open[pairing_id]
+
+    def _pairing_row(self, pairing_id: int) -> tuple[str, int | None, int | None]:
+        """(path, east region id, west region id) of a stored pairing, read once per guard."""
+        if pairing_id not in self._pairings:
+            from shanhai.network.models import Pairing
+
+            row = Pairing.objects.filter(pk=pairing_id).values_list("path", "east_region_id", "west_region_id").first()
+            self._pairings[pairing_id] = row or ("\0", None, None)
+        return self._pairings[pairing_id]
 
     def region_open(self, region: Any) -> bool:
         """Whether things located in `region` (a Region) are in the user's region scopes."""
@@ -182,7 +190,7 @@ class WriteGuard:
             if self._in_regions(obj.east_region_id) or self._in_regions(obj.west_region_id):  # type: ignore[attr-defined]
                 return True
             parent_id = obj.parent_id  # type: ignore[attr-defined]
-            return parent_id is not None and bool(self.pairing_paths) and self._pairing_path(parent_id).startswith(
+            return parent_id is not None and bool(self.pairing_paths) and self._pairing_row(parent_id)[0].startswith(
                 self.pairing_paths)
         if pairing_field and self.pairing_open(_follow_id(obj, pairing_field)):
             return True
@@ -191,11 +199,6 @@ class WriteGuard:
                 return True
         org_field = getattr(model, "scope_write_org", None)
         return bool(org_field) and self._serves_open_pairings(obj, org_field)
-
-    def _pairing_path(self, pairing_id: int) -> str:
-        from shanhai.network.models import Pairing
-
-        return Pairing.objects.filter(pk=pairing_id).values_list("path", flat=True).first() or "\0"
 
     # ---- whole checks --------------------------------------------------------------------------
 

@@ -135,12 +135,10 @@ def record_save(*, user: User, spec_model: type[models.Model], obj: models.Model
             raise _one(422, getattr(e, "field", None), getattr(e, "message", str(e))) from e
     if isinstance(obj, Person) and not user.is_superuser and obj.organisation_id is None and not guard.national:
         raise _one(422, "organisation_id", "请填写「工作单位」：人员按工作单位归入您的数据范围。")
-    _guarded(lambda: guard.ensure(obj, action="add" if creating else "change", before=before))
-    try:
-        obj.full_clean()
+    try:  # scope of the new state (403) before the model's rules (422), then the save
+        _guarded(lambda: guarded_save(user, obj, reason=REASON, before=before))
     except ValidationError as e:
         raise validation_error(model, e) from e
-    _guarded(lambda: guarded_save(user, obj, reason=REASON, before=before, validate=False))
     _refresh(spec, obj, refresh_before)
     return obj
 

@@ -64,6 +64,19 @@ def _converter(f: models.Field) -> Any:
     return convert
 
 
+def copy_rows(table: str, columns: Sequence[str], rows: Any) -> None:
+    """Insert rows (tuples in `columns` order; names already quoted): COPY on PostgreSQL, else executemany."""
+    names = ", ".join(columns)
+    with connection.cursor() as c:
+        if connection.vendor == "postgresql":
+            with c.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            marks = ", ".join(["%s"] * len(columns))
+            c.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", list(rows))
+
+
 def supported(model: type[models.Model]) -> bool:
     """Whether `insert` can write this model (an auto-incremented id, no parent tables)."""
     return isinstance(model._meta.pk, AutoFieldMixin) and not model._meta.parents
@@ -107,15 +120,7 @@ def insert(model: type[models.Model], objs: Sequence[models.Model], *, now: Any)
                 setattr(obj, f.attname, now)
     convert = [(f.attname, _converter(f)) for f in fields]
     rows = [tuple([fn(getattr(obj, attname)) for attname, fn in convert]) for obj in objs]
-    columns = ", ".join(_q(f.column) for f in fields)
-    with connection.cursor() as c:
-        if connection.vendor == "postgresql":
-            with c.cursor.copy(f"COPY {_q(model._meta.db_table)} ({columns}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-        else:
-            marks = ", ".join(["%s"] * len(fields))
-            c.executemany(f"INSERT INTO {_q(model._meta.db_table)} ({columns}) VALUES ({marks})", rows)
+    copy_rows(_q(model._meta.db_table), [_q(f.column) for f in fields], rows)
     for obj in objs:
         obj._state.adding = False
         obj._state.db = connection.alias

@@ -768,7 +768,7 @@ class GeneralPlan:
             obj = self._record(matches[0])
             if not guard.state_ok(obj):  # the record as it is now must be the user's to change
                 return [(key_column, f"此行对应的已有{self.model._meta.verbose_name}不在您可填报的数据范围内，不能修改。")]
-            shape = {f: getattr(obj, f, None) for f in PAIRING_SHAPE}
+            shape = {f: getattr(obj, f) for f in PAIRING_SHAPE} if spec.key == "pairing" else {}
             changed = [
                 name for name, value in values.items()
                 if self._differs(obj, name, value)
@@ -789,7 +789,7 @@ class GeneralPlan:
         refused = guard.errors(obj, action="change" if matches else "add")
         if refused:
             return [(key_column or "east_region", refused[0])]
-        if spec.key == "pairing" and matches and any(getattr(obj, f, None) != v for f, v in shape.items()):
+        if matches and any(getattr(obj, f) != v for f, v in shape.items()):
             children = pairing_children_errors(obj)
             if children:
                 return [(key_column or "east_region", children[0])]

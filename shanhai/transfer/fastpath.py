@@ -35,6 +35,7 @@ from django.utils import timezone
 
 from shanhai.accounts.writes import WriteGuard
 from shanhai.core.db import read_atomic
+from shanhai.transfer.bulk import copy_rows
 from shanhai.transfer.checks import ModelRules
 from shanhai.transfer.engine import (
     DATED_KINDS,
@@ -379,16 +380,8 @@ class Stage:
 
     def load(self, batch: Sequence[tuple[Any, ...]]) -> None:
         q = connection.ops.quote_name
-        names = ", ".join(["seq", "sheet_no", "row_no", *(q(c) for c in self.columns)])
-        rows = self._convert(list(batch))
-        with connection.cursor() as c:
-            if self.vendor == "postgresql":
-                with c.cursor.copy(f"COPY {self.table} ({names}) FROM STDIN") as copy:
-                    for row in rows:
-                        copy.write_row(row)
-            else:
-                marks = ", ".join(["%s"] * (3 + len(self.columns)))
-                c.executemany(f"INSERT INTO {self.table} ({names}) VALUES ({marks})", list(rows))
+        copy_rows(self.table, ["seq", "sheet_no", "row_no", *(q(c) for c in self.columns)],
+                  self._convert(list(batch)))
         self.rows += len(batch)
 
     def finish_loading(self) -> None:

@@ -441,7 +441,7 @@ class Resolver:
 
     def may_write_region(self, region: Region) -> bool:
         """Whether the user may write things located in `region` (the guard's region scopes)."""
-        return self.guard.national or self.guard.region_open(region)
+        return self.guard.region_open(region)
 
 
 IDENTITY_TAKEN = "已有相同身份证号的人员。"  # Person's uniqueness message, word for word
