@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "shanhai.accounts",
     "shanhai.demo",
     "shanhai.indicators",
+    "shanhai.workflow",
     "shanhai.evidence",
     "shanhai.transfer",
     "shanhai.api",
