@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from shanhai.accounts.scoping import visible
@@ -15,6 +16,7 @@ from shanhai.core.errors import ShanhaiError
 from shanhai.evidence import review
 from shanhai.evidence.forms import DocumentForm
 from shanhai.evidence.models import ProposedFact, SourceDocument
+from shanhai.evidence.presenting import fact_row, indicator_options, shown
 from shanhai.indicators.models import Indicator, Qualifier
 from shanhai.network.models import Pairing
 
@@ -48,7 +50,8 @@ def document_new(request: HttpRequest) -> HttpResponse:
             if e.code == "forbidden":
                 return render(request, "evidence/new.html", {"form": form}, status=403)
         else:
-            messages.success(request, f"已读取“{document.title}”，识别出 {document.facts.count()} 条数字，请逐条审核。")
+            messages.success(request, _("已读取“%(title)s”，识别出 %(n)s 条数字，请逐条审核。") % {
+                "title": document.title, "n": document.facts.count()})
             return redirect("evidence:review", document_id=document.pk)
     return render(request, "evidence/new.html", {"form": form})
 
@@ -77,10 +80,10 @@ def document_review(request: HttpRequest, document_id: int) -> HttpResponse:
         raise Http404(e.message) from e
     facts = list(document.facts.select_related("east_region", "west_region", "reported_value"))
     indicators = {i.code: i for i in Indicator.objects.all()}
-    rows = [{"fact": f, "indicator": indicators.get(f.metric), "duplicates": review.fact_duplicates(f)} for f in facts]
+    rows = [fact_row(f, indicators.get(f.metric), review.fact_duplicates(f)) for f in facts]
     return render(request, "evidence/review.html", {
         "document": document, "rows": rows, "text": highlighted(document, facts),
-        "indicators": indicators.values(), "qualifiers": Qualifier.choices,
+        "indicators": indicator_options(list(indicators.values())), "qualifiers": Qualifier.choices,
     })
 
 
@@ -94,10 +97,11 @@ def fact_decide(request: HttpRequest, fact_id: int, decision: str) -> HttpRespon
                 value=request.POST.get("value"), period=request.POST.get("period"),
                 qualifier=request.POST.get("qualifier"),
             )
-            messages.success(request, f"已采纳：{fact.metric} = {fact.value}，已记为上报值。")
+            messages.success(request, _("已采纳：%(metric)s = %(value)s，已记为上报值。") % {
+                "metric": fact.metric, "value": shown(fact.value)})
         else:
             fact = review.fact_reject(user=request.user, fact_id=fact_id)
-            messages.info(request, f"已驳回：{fact.metric} = {fact.value}。")
+            messages.info(request, _("已驳回：%(metric)s = %(value)s。") % {"metric": fact.metric, "value": shown(fact.value)})
     except ShanhaiError as e:
         if e.code == "not_found":
             raise Http404(e.message) from e
