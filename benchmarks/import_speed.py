@@ -16,8 +16,10 @@ fresh subprocess per run, so Django's own ~100 MB is included) for:
 Bar (from the issue): the 1M-row CSV in under 60 s on both databases, peak memory under 500 MB,
 and at least 10× the peer's rows per second.
 
-PostgreSQL: DATABASE_URL of the server, default postgres://postgres@127.0.0.1:5432/ (a database
-`shanhai_bench_transfer` is dropped and created there). SQLite: a file under /tmp.
+PostgreSQL: BENCH_PG_URL of the server, default postgres://postgres@127.0.0.1:5432/ (a database
+`shanhai_bench_transfer` is dropped and created there); or DATABASE_URL=postgres://…/<name>, whose
+database `<name>` is dropped and created (one's own name on a shared server). SQLite: a file under
+SHANHAI_BENCH_DIR (default /tmp/shanhai-bench-transfer).
 """
 
 from __future__ import annotations
@@ -36,6 +38,8 @@ ROOT = Path(__file__).resolve().parents[1]
 WORK = Path(os.environ.get("SHANHAI_BENCH_DIR", "/tmp/shanhai-bench-transfer"))
 PG_SERVER = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/")
 PG_DB = "shanhai_bench_transfer"
+if os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
+    PG_SERVER, PG_DB = os.environ["DATABASE_URL"].rsplit("/", 1)
 PAIRS = 50
 HEAD = ["东部地区", "西部地区", "年度", "月份", "就业去向", "人数", "新增就业", "就业单位"]
 KINDS = ["到东部就业", "就地就近就业", "其他地区就业"]
