@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "simple_history",
+    "axes",  # login throttling and lockout (AXES_* below)
     "ninja",  # serves the bundled Swagger UI for /api/docs (no CDN)
     "shanhai.core",
     "shanhai.regions",
@@ -66,11 +67,15 @@ INSTALLED_APPS = [
     "shanhai.transfer",
     "shanhai.api",
     "shanhai.web",
+    "shanhai.ops",
 ]
 
 MIDDLEWARE = [
+    "shanhai.ops.requestid.RequestIdMiddleware",  # first: every log line of the request carries its id
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "shanhai.ops.csp.CspPathMiddleware",  # after CSPMiddleware: /api/docs's additions
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -79,6 +84,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a locked-out login into the 429 page
 ]
 
 ROOT_URLCONF = "shanhai.urls"
@@ -116,10 +122,53 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"].setdefault("timeout", 30)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Every password set through a form (admin, password change) passes these; `set_password` in code does not.
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": env.int("SHANHAI_PASSWORD_MIN_LENGTH", default=10)}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Login throttling (django-axes): after SHANHAI_LOGIN_FAILURE_LIMIT wrong passwords for a username
+# (from any address: a county office behind one NAT address is not locked out for one person's typos),
+# that username is refused — the right password too — with a 429 page, for SHANHAI_LOGIN_LOCKOUT_HOURS
+# (0: until unlocked; every further try restarts the wait). Unlock: `shanhai login_unlock USER`, or
+# delete the user's rows in the admin's 访问尝试 list. The admin login is the site's only password form;
+# API tokens are not passwords.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("SHANHAI_LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = env.float("SHANHAI_LOGIN_LOCKOUT_HOURS", default=1.0) or None
+AXES_LOCKOUT_PARAMETERS = ["username"]
+# axes.W006 asks for an address lock too: one would lock out a whole county office behind one NAT address.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "ops/locked_out.html"
+AXES_VERBOSE = False
+AXES_SENSITIVE_PARAMETERS = ["password", "password1", "password2", "new_password1", "new_password2"]
+
+# Content-Security-Policy (django-csp): scripts, styles, images and fonts from this site only; no inline
+# script or <style>, no plugins, no framing, forms post only here. /api/docs's additions: ops/csp.py.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        # ECharts writes its tooltip as HTML with style attributes; attributes cannot run script.
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 
 # Chinese first; English second.
 LANGUAGE_CODE = "zh-hans"
@@ -145,27 +194,35 @@ FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 SHANHAI_UPLOAD_RETENTION_DAYS = env.int("SHANHAI_UPLOAD_RETENTION_DAYS", default=30)
 
 # Errors are seen: request errors with tracebacks to stderr and to var/log/shanhai.log (10 MB × 5),
-# with identity and mobile numbers masked in every message and traceback (core/redact.py).
+# with identity and mobile numbers masked in every message and traceback (core/redact.py) and the
+# request's id (ops/requestid.py, also the X-Request-ID response header) on every line.
 LOG_DIR = VAR_DIR / "log"
+# SHANHAI_LOG_FORMAT=json writes JSON Lines (one object per line, with the request id); production's default.
+LOG_FORMAT = env.str("SHANHAI_LOG_FORMAT", default="plain")
 LOG_DIR.mkdir(parents=True, exist_ok=True)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"redact": {"()": "shanhai.core.redact.RedactFilter"}},
+    "filters": {
+        "redact": {"()": "shanhai.core.redact.RedactFilter"},
+        "request_id": {"()": "shanhai.ops.requestid.RequestIdFilter"},
+    },
     "formatters": {
-        "plain": {"format": "{asctime} {levelname} {name} [{process}] {message}", "style": "{"},
+        "plain": {"format": "{asctime} {levelname} {name} [{process}] [{request_id}] {message}", "style": "{"},
+        "json": {"()": "shanhai.ops.logs.JsonFormatter"},  # JSON Lines (ops/logs.py)
     },
     "handlers": {
         "stderr": {
             "class": "logging.StreamHandler", "stream": "ext://sys.stderr",
-            "filters": ["redact"], "formatter": "plain",
+            "filters": ["redact", "request_id"], "formatter": LOG_FORMAT,
         },
         "file": {
             "class": "logging.handlers.RotatingFileHandler", "filename": str(LOG_DIR / "shanhai.log"),
             "maxBytes": 10 * 1024 * 1024, "backupCount": 5, "encoding": "utf-8", "delay": True,
-            "filters": ["redact"], "formatter": "plain",
+            "filters": ["redact", "request_id"], "formatter": LOG_FORMAT,
         },
-        "server": {"class": "logging.StreamHandler", "stream": "ext://sys.stderr", "filters": ["redact"]},
+        "server": {"class": "logging.StreamHandler", "stream": "ext://sys.stderr",
+                   "filters": ["redact", "request_id"]},
     },
     "root": {"handlers": ["stderr", "file"], "level": "WARNING"},
     "loggers": {
@@ -178,6 +235,10 @@ LOGGING = {
 
 LOGIN_URL = "admin:login"
 SESSION_COOKIE_HTTPONLY = True
+# A login lasts SHANHAI_SESSION_HOURS (default 8, a working day) and ends when the browser closes.
+SESSION_COOKIE_AGE = int(env.float("SHANHAI_SESSION_HOURS", default=8) * 3600)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_SAMESITE = "Lax"
 # On SQLite (one writer at a time) a session lives in a signed cookie: a login writes no session row,
 # so it never waits behind an import. PostgreSQL keeps sessions in the database. The last-login time
 # is written without waiting either (accounts/signals.py).

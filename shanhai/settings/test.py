@@ -9,3 +9,6 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
+# The test client's login() passes no request, which django-axes refuses; the login form is throttled
+# as in production (tests/ops/test_login_throttle.py).
+AUTHENTICATION_BACKENDS = ["shanhai.ops.auth.AxesTestBackend", "django.contrib.auth.backends.ModelBackend"]
