@@ -24,7 +24,8 @@ class Scope(models.Model):
         verbose_name = _("数据范围")
         verbose_name_plural = pgettext_lazy("plural", "数据范围")
         # The national office sees and writes everything, including reference data (accounts.writes).
-        permissions = [("national_office", _("全国范围：维护基础数据（协作项目、指标目录、行政区划）并填报全部数据"))]
+        permissions = [("national_office", _("全国范围：维护基础数据（协作项目、指标目录、行政区划）并填报全部数据")),
+                       ("manage_accounts", _("在本人数据范围内新建、停用账号"))]
         constraints = [
             models.CheckConstraint(
                 condition=(models.Q(region__isnull=False) & models.Q(pairing__isnull=True))

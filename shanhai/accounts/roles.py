@@ -11,20 +11,37 @@ from django.utils.translation import gettext_lazy as _
 DATA_APPS = ("network", "people", "activities", "projects", "economy")
 # Reported figures, targets and the report reader's documents are programme data too.
 DATA_MODELS = (("indicators", "target"), ("indicators", "reportedvalue"),
-               ("evidence", "sourcedocument"), ("evidence", "proposedfact"))
+               ("evidence", "sourcedocument"), ("evidence", "proposedfact"),
+               ("workflow", "submission"), ("workflow", "confirmation"), ("workflow", "explanation"),
+               ("workflow", "step"))
 # Shared by every programme and written by the national office only.
 REFERENCE_MODELS = (("network", "programme"), ("indicators", "indicator"), ("regions", "region"),
-                    ("regions", "regionalias"))
+                    ("regions", "regionalias"), ("workflow", "period"), ("workflow", "checkrule"))
 
 NATIONAL = "全国管理员"
+PROVINCE = "省级协调员"
+CITY = "市州协调员"
 DATA_ENTRY = "数据填报员"
 VIEWER = "查看员"
-# 全国管理员: the national office, everything everywhere; 数据填报员: enters and corrects records within
-# their scope; 查看员: reads them.
+# 全国管理员: the national office, everything everywhere; 省级协调员: a province's office — enters,
+# reviews, approves (locks) and unlocks, manages its scope's accounts; 市州协调员: a city/prefecture's
+# office — enters, reviews, manages accounts; 数据填报员: a county officer or an institution reporter
+# (by their scope) — enters, corrects and submits; 查看员: reads.
 ROLES = {
     NATIONAL: ("view", "add", "change", "delete"),
+    PROVINCE: ("view", "add", "change", "delete"),
+    CITY: ("view", "add", "change", "delete"),
     DATA_ENTRY: ("view", "add", "change", "delete"),
     VIEWER: ("view",),
+}
+# Steps of the yearly cycle and account management beyond the model permissions ("app.codename").
+ROLE_EXTRA = {
+    NATIONAL: ("workflow.review_submission", "workflow.approve_submission", "workflow.accept_submission",
+               "accounts.manage_accounts", "accounts.national_office"),
+    PROVINCE: ("workflow.review_submission", "workflow.approve_submission", "accounts.manage_accounts"),
+    CITY: ("workflow.review_submission", "accounts.manage_accounts"),
+    DATA_ENTRY: (),
+    VIEWER: (),
 }
 ROLE_HELP = _("角色权限只决定能做什么；能看到哪些数据由「数据范围」决定。")
 
@@ -42,10 +59,14 @@ def role_permissions(role: str) -> list[Permission]:
     data = (Q(content_type__app_label__in=DATA_APPS) | _models_q(DATA_MODELS)) & ~_models_q(REFERENCE_MODELS)
     perms = Permission.objects.filter(data & by_action).exclude(content_type__model__startswith="historical")
     reference = Permission.objects.filter(_models_q(REFERENCE_MODELS))
+    extra = Q(pk__in=[])
+    for name in ROLE_EXTRA[role]:
+        app, codename = name.split(".")
+        extra |= Q(content_type__app_label=app, codename=codename)
+    extras = list(Permission.objects.filter(extra))
     if role == NATIONAL:
-        national = Permission.objects.filter(content_type__app_label="accounts", codename="national_office")
-        return [*perms, *reference.filter(by_action), *national]
-    return [*perms, *reference.filter(codename__startswith="view_")]
+        return [*perms, *reference.filter(by_action), *extras]
+    return [*perms, *reference.filter(codename__startswith="view_"), *extras]
 
 
 def roles_sync(**_: object) -> None:

@@ -88,6 +88,7 @@ class WriteGuard:
         self._pairings: dict[int, tuple[str, int | None, int | None]] = {}
         self._sides: tuple[str, ...] | None = None
         self._used_by_open: dict[tuple[str, int], bool] = {}
+        self._locks: Any = None
 
     # ---- roles -------------------------------------------------------------------------------
 
@@ -200,6 +201,32 @@ class WriteGuard:
         org_field = getattr(model, "scope_write_org", None)
         return bool(org_field) and self._serves_open_pairings(obj, org_field)
 
+    # ---- locks of approved periods (workflow.locks) -------------------------------------------
+
+    def lock_error(self, obj: models.Model | None) -> str | None:
+        """Why `obj` (one state of a record) may not be written: an approved submission covers it.
+
+        Applies to everyone, the national office and the system included: unlock first."""
+        if obj is None:
+            return None
+        from shanhai.workflow.locks import LockIndex, lock_message, period_place
+
+        place = period_place(obj)
+        if place is None:
+            return None
+        if self._locks is None:
+            self._locks = LockIndex()
+        if not self._locks.by_year:
+            return None
+        kind, year, quarter, side, year_only = place
+        field = getattr(type(obj), "scope_pairing_field", None) or "pairing"
+        pairing_id = _follow_id(obj, field)
+        if pairing_id is None:
+            return None
+        lock = self._locks.find(self._pairing_row(pairing_id)[0], year, kind=kind, side=side, quarter=quarter,
+                                year_only=year_only)
+        return lock_message(lock, obj) if lock else None
+
     # ---- whole checks --------------------------------------------------------------------------
 
     def errors(self, obj: models.Model, *, action: str, before: models.Model | None = None) -> list[str]:
@@ -208,14 +235,18 @@ class WriteGuard:
         role = self.role_error(model, action)
         if role:
             return [role]
-        if self.national:
-            return []
         label = _label(model)
-        if action in ("change", "delete") and before is not None and not self.state_ok(before):
-            return [f"您不能{VERBS[action]}这条{label}：它不在您可填报的数据范围内。"]
-        if action in ("add", "change") and not self.state_ok(obj):
-            what = "新增" if action == "add" else "修改后"
-            return [f"{what}的{label}不在您可填报的数据范围内，不能保存；请核对所填地区、单位或结对关系。"]
+        if not self.national:
+            if action in ("change", "delete") and before is not None and not self.state_ok(before):
+                return [f"您不能{VERBS[action]}这条{label}：它不在您可填报的数据范围内。"]
+            if action in ("add", "change") and not self.state_ok(obj):
+                what = "新增" if action == "add" else "修改后"
+                return [f"{what}的{label}不在您可填报的数据范围内，不能保存；请核对所填地区、单位或结对关系。"]
+        # the record as it was and as it will be: neither may lie in an approved (locked) period
+        for state in ((before,) if action == "delete" else (before, obj) if action == "change" else (obj,)):
+            locked = self.lock_error(state)
+            if locked:
+                return [locked]
         return []
 
     def ensure(self, obj: models.Model, *, action: str, before: models.Model | None = None) -> None:

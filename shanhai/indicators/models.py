@@ -80,7 +80,7 @@ def _scope_check(obj: "Target | ReportedValue", errors: dict[str, str]) -> None:
         errors["pairing"] = "「结对关系」与「地区」须且只能填写一项。"
     elif obj.region_id is not None and not obj.side:
         errors["side"] = "按地区填写时须选择「地区所在方」（东部或西部）。"
-    elif obj.pairing_id is not None and obj.side:
+    elif obj.pairing_id is not None and obj.side and isinstance(obj, Target):
         errors["side"] = "按结对关系填写时不填「地区所在方」。"
 
 
@@ -155,7 +155,8 @@ class ReportedValue(Timestamped):
     region = models.ForeignKey(
         Region, verbose_name=_("地区"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    side = models.CharField(_("地区所在方"), max_length=4, choices=Side.choices, blank=True)
+    side = models.CharField(_("地区所在方"), max_length=4, choices=Side.choices, blank=True,
+                            help_text=_("按地区填写时为地区所在方；按结对关系填写时为填报方（东西部各自填报，可空）"))
     year = models.PositiveSmallIntegerField(_("年度"))
     quarter = models.PositiveSmallIntegerField(_("季度"), default=0, help_text=_("0 表示全年"))
     month = models.PositiveSmallIntegerField(_("月份"), default=0, help_text=_("0 表示不分月"))

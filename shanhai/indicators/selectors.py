@@ -27,7 +27,7 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
@@ -483,12 +483,19 @@ def _seen(user: UserLike) -> Seen:
     return lambda qs: qs if condition is None else qs.filter(condition)
 
 
+# Both sides of a pairing report on the data-entry screen (workflow.grid); the receiving (west) side's
+# figure is the pairing's, the east side's is shown beside it for reconciliation, never added in.
+_EAST_TWIN = Q(pairing__isnull=False, side="east") & Exists(ReportedValue.objects.filter(
+    pairing_id=OuterRef("pairing_id"), indicator_id=OuterRef("indicator_id"), year=OuterRef("year"),
+    quarter=OuterRef("quarter"), month=OuterRef("month"), source_kind=OuterRef("source_kind"), side="west"))
+
+
 def _reported(user: UserLike, w: _Where, years: list[int], quarter: int | None,
               month: int | None, seen: Seen | None = None) -> dict[tuple[int, int], list[ReportedValue]]:
     scope = _scope_filter(w)
     if scope is None or (w.pairing is not None and w.programme not in (None, w.pairing.programme_id)):
         return {}
-    qs = ReportedValue.objects.filter(year__in=years, **scope)
+    qs = ReportedValue.objects.filter(year__in=years, **scope).exclude(_EAST_TWIN)
     qs = qs.filter(month=month) if month else qs.filter(quarter=quarter or 0, month=0)
     out: dict[tuple[int, int], list[ReportedValue]] = {}
     for r in (seen or _seen(user))(qs).order_by("created_at", "id"):
@@ -551,6 +558,7 @@ def _pairing_rollups(user: UserLike, w: _Where, year: int, quarter: int | None, 
     targets = seen(Target.objects.filter(q, year=year)).order_by().values_list(
         Value(0, output_field=IntegerField()), *cols)
     reported = ReportedValue.objects.filter(q, year=year).filter(Q(since_year__isnull=True) | Q(since_year=year))
+    reported = reported.exclude(_EAST_TWIN)
     reported = reported.filter(month=month) if month else reported.filter(quarter=quarter or 0, month=0)
     reported = seen(reported).order_by().values_list(Value(1, output_field=IntegerField()), *cols)
     rows: tuple[list[Any], list[Any]] = ([], [])

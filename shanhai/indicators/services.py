@@ -122,7 +122,8 @@ def reported_value_upsert(
     created = obj is None
     if obj is None:
         obj = ReportedValue(**{k: v for k, v in key.items() if not k.endswith("__isnull")})
-    obj.side = side if pairing_obj is None else ""
+    # for a pairing, the side that reports the figure (the data-entry screen); "" when not said
+    obj.side = side
     obj.value = _decimal(value, "数值", "value")  # type: ignore[assignment]
     if obj.value is None:
         raise ShanhaiError("「数值」不能为空。", field="value")
