@@ -768,6 +768,9 @@ class GeneralPlan:
             obj = self._record(matches[0])
             if not guard.state_ok(obj):  # the record as it is now must be the user's to change
                 return [(key_column, f"此行对应的已有{self.model._meta.verbose_name}不在您可填报的数据范围内，不能修改。")]
+            locked = guard.lock_error(obj)  # the record as it is now: not in an approved period
+            if locked:
+                return [(key_column, locked)]
             shape = {f: getattr(obj, f) for f in PAIRING_SHAPE} if spec.key == "pairing" else {}
             changed = [
                 name for name, value in values.items()

@@ -85,6 +85,7 @@ def run_fast(
                 if result.ok:
                     stage.classify(result, {s.number: s.name for s in sources})
                     _require_roles(spec, result, user)
+                    _refuse_locked(spec, stage, result, user)
                 if result.writable and not dry_run:
                     pairing_ids, years = stage.write(history_user(user), reason, result.filename)
                     refresh_rollups(pairing_ids, years)
@@ -107,6 +108,22 @@ def _require_roles(spec: TypeSpec, result: ImportResult, user: Any) -> None:
         error = guard.role_error(spec.model, action) if count else None
         if error:
             result.file_errors.append(error)
+
+
+def _refuse_locked(spec: TypeSpec, stage: Stage, result: ImportResult, user: Any) -> None:
+    """Rows are written set-wise here, so the lock half of the write rule (workflow.locks) is checked per
+    distinct (pairing, year, month) staged; the natural key holds all three, so an updated row's stored
+    state lies in the same period as its new one."""
+    guard = WriteGuard(user)
+    with connection.cursor() as c:
+        c.execute(f"SELECT DISTINCT pairing_id, year, month FROM {stage.table}")
+        places = c.fetchall()
+    for pairing_id, year, month in places:
+        probe = spec.model(pairing_id=pairing_id, year=year, month=None if month in (None, _NULL_INT) else month)
+        locked = guard.lock_error(probe)
+        if locked:
+            result.file_errors.append(locked)
+            return
 
 
 @contextmanager
