@@ -15,5 +15,6 @@ urlpatterns = [
     path("api/", include("shanhai.api.urls")),
     path("data/", include("shanhai.transfer.urls")),
     path("evidence/", include("shanhai.evidence.urls")),
+    path("work/", include("shanhai.workflow.urls")),
     path("", include("shanhai.web.urls")),
 ]
