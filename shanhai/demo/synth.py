@@ -243,12 +243,21 @@ class Generator:
                 dispatch_rows.append((pairing, rng, year, i))
             for sub in subs:
                 if sub.kind in (PairingKind.SCHOOL, PairingKind.HOSPITAL):
+                    # One generator per school or hospital pair and year, shared by its dispatches: a
+                    # fresh one per dispatch drew the same person twice.
+                    sub_rng = self.rng("dispatch", sub.east_org.name if sub.east_org_id else "",
+                                       sub.west_org.name if sub.west_org_id else "", year)
                     for i in range(s.sub_dispatches):
-                        dispatch_rows.append((sub, self.rng("dispatch", sub.east_org_id and sub.east_org.name, year), year, i))
+                        dispatch_rows.append((sub, sub_rng, year, i))
         plans = []
+        names: set[str] = set()  # one county pair's people: no two alike on its pages
         for p, rng, year, i in dispatch_rows:
             plan = self._dispatch_plan(p, rng, year, i)
-            persons.append(Person(name=_name(rng), gender=rng.choice(Gender.values), profession=plan["profession"],
+            name = _name(rng)
+            while name in names:
+                name = _name(rng)
+            names.add(name)
+            persons.append(Person(name=name, gender=rng.choice(Gender.values), profession=plan["profession"],
                                   title=plan.pop("title")))
             plans.append(plan)
         Person.objects.bulk_create(persons, batch_size=BATCH)

@@ -32,6 +32,7 @@ from shanhai.indicators.selectors import IndicatorRow, PairingProfile, RegionSum
 from shanhai.network.models import Programme
 from shanhai.regions.lookup import get_index
 from shanhai.regions.models import Region
+from shanhai.web import records
 from shanhai.web.formatting import (
     category_label,
     indicator_name,
@@ -303,8 +304,10 @@ def indicator_rows_table(rows: list[IndicatorRow], *, title: str, filename: str,
 
 
 def _quarter_label(params: PageParams) -> str:
-    """Appended to an indicator table's title in a quarter view (cards and table follow the quarter;
+    """Appended to an indicator table's title in a quarter or month view (cards and table follow it;
     rankings, trends and the map stay yearly)."""
+    if params.month:
+        return _("（%(month)s月；只按年度记录的指标和结对数不分月份，不显示）") % {"month": params.month}
     if not params.quarter:
         return ""
     return _("（第%(quarter)s季度；只按年度记录的指标和结对数不分季度，不显示）") % {"quarter": params.quarter}
@@ -375,6 +378,7 @@ class Page:
     tables: dict[str, Table] = field(default_factory=dict)
     charts: dict[str, dict[str, Any]] = field(default_factory=dict)
     year_note: str = ""  # which year is shown and why, when the page picked it
+    month_choices: tuple[int, ...] = tuple(range(1, 13))  # the month view (?month=1–12)
 
     def table(self, name: str) -> Table:
         try:
@@ -405,7 +409,8 @@ def overview_page(user: UserLike, params: PageParams) -> OverviewPage:
     year = params.year or trends.default_year(programme=params.programme)
     code = params.code or DEFAULT_CODE
     scope = scope_label(user)
-    rows = selectors.indicator_table(user, programme=params.programme, year=year, quarter=params.quarter)
+    rows = selectors.indicator_table(user, programme=params.programme, year=year, quarter=params.quarter,
+                                     month=params.month)
     meta = _code_meta(rows, code)
     page = OverviewPage(params=params, year=year, years=years, scope_label=scope, programmes=programme_choices(),
                         code=code, code_name=indicator_name(meta), rank_options=_rankable(rows),
@@ -589,7 +594,7 @@ def region_page(user: UserLike, code: str, params: PageParams) -> RegionPage:
     year = params.year or trends.default_year(region=code, side=side, programme=params.programme)
     summary = selectors.region_summary(user, code=code, side=side, year=year)
     rows = selectors.indicator_table(user, region=code, side=side, programme=params.programme, year=year,
-                                     quarter=params.quarter)
+                                     quarter=params.quarter, month=params.month)
     heads = _headline_columns(rows)
     metric = params.code or DEFAULT_CODE
     meta = _code_meta(rows, metric)
@@ -652,6 +657,51 @@ class PairingPage(Page):
     code: str = DEFAULT_CODE
     rank_options: list[tuple[str, str]] = field(default_factory=list)
     tree: list[dict[str, Any]] = field(default_factory=list)
+    record_lists: dict[str, records.RecordList] = field(default_factory=dict)  # totals and admin links
+
+    @property
+    def record_tables(self) -> list[tuple[Table, records.RecordList]]:
+        """The record tables below the counts, in page order, each with its total and admin link."""
+        return [(self.tables[name], self.record_lists[name]) for name in RECORD_TABLES if name in self.tables]
+
+
+RECORD_TABLES = ("trainings", "sales", "placements", "workshops")
+
+
+def _period_text(year: int, params: PageParams) -> str:
+    if params.month:
+        return _("%(year)s年%(month)s月") % {"year": year, "month": params.month}
+    if params.quarter:
+        return _("%(year)s年第%(quarter)s季度") % {"year": year, "quarter": params.quarter}
+    return _("%(year)s年") % {"year": year}
+
+
+def _record_tables(page: PairingPage, user: UserLike, pairing: Any, label: str, year: int,
+                   params: PageParams) -> None:
+    """The trainings, sales, placements and workshops behind the pairing's counts (itself and its
+    sub-pairings, in the page's year, quarter or month), capped at `records.CAP` rows each."""
+    period = {"year": year, "quarter": params.quarter, "month": params.month}
+    when = _period_text(year, params)
+    specs = (
+        ("trainings", _("%(pairing)s 培训（%(period)s）"), records.trainings, [
+            Col("title", _("培训名称")), Col("category", _("培训类别")), Col("start", _("开始日期"), "date"),
+            Col("end", _("结束日期"), "date"), Col("sessions", _("期数"), "int"),
+            Col("participants", _("培训人次"), "int"), Col("pairing", _("结对关系"))]),
+        ("sales", _("%(pairing)s 消费帮扶销售（%(period)s）"), records.sales, [
+            Col("month", _("月份"), "int"), Col("category", _("产品类别")), Col("channel", _("销售渠道")),
+            Col("supplier", _("供货方")), Col("buyer", _("采购方")), Col("amount", _("金额（元）"), "money")]),
+        ("placements", _("%(pairing)s 帮助就业（%(period)s）"), records.placements, [
+            Col("month", _("月份"), "int"), Col("kind", _("就业去向")), Col("count", _("人数"), "int"),
+            Col("newly_employed", _("新增就业")), Col("employer", _("就业单位"))]),
+        ("workshops", _("%(pairing)s 帮扶车间（%(period)s建成）"), records.workshops, [
+            Col("name", _("车间名称")), Col("region", _("所在地区")), Col("established", _("建成日期"), "date"),
+            Col("jobs", _("吸纳就业（人）"), "int"), Col("at_relocation_site", _("位于易地搬迁安置点"))]),
+    )
+    for name, title, read, columns in specs:
+        found = read(user, pairing, **period)
+        text = title % {"pairing": label, "period": when}
+        page.tables[name] = Table(name, text, columns, found.rows, filename=text)
+        page.record_lists[name] = found
 
 
 def _tree(nodes: Iterable[SubPairing], year: int, links: Links) -> list[dict[str, Any]]:
@@ -678,7 +728,7 @@ def pairing_page(user: UserLike, pairing_id: int, params: PageParams) -> Pairing
     trends = Trends(user, years)
     year = params.year or trends.default_year(pairing=pairing)
     profile = selectors.pairing_profile(user, pairing, on=on_post_day(year))
-    rows = selectors.indicator_table(user, pairing=pairing, year=year, quarter=params.quarter)
+    rows = selectors.indicator_table(user, pairing=pairing, year=year, quarter=params.quarter, month=params.month)
     metric = params.code or DEFAULT_CODE
     meta = _code_meta(rows, metric)
     links = Links.make()
@@ -697,11 +747,13 @@ def pairing_page(user: UserLike, pairing_id: int, params: PageParams) -> Pairing
     ], list(_flatten(page.tree)), filename=subs_title)
 
     people_title = _("%(pairing)s 在岗人员") % {"pairing": label}
+    people = records.people_on_post(user, pairing, on=on_post_day(year))
     page.tables["people"] = Table("people", people_title, [
         Col("name", _("姓名")), Col("category", _("类别")), Col("direction", _("方向")), Col("post", _("岗位")),
         Col("host", _("接收单位")), Col("start", _("到岗日期"), "date"), Col("end", _("离岗日期"), "date"),
-    ], [{"name": p.name, "category": p.category, "direction": p.direction, "post": p.post, "host": p.host,
-         "start": p.start, "end": p.end} for p in profile.people_on_post], filename=people_title)
+    ], people.rows, filename=people_title)
+    page.record_lists["people"] = people
+    _record_tables(page, user, pairing, label, year, params)
 
     projects_title = _("%(pairing)s 帮扶项目及资金") % {"pairing": label}
     project_head, project_tail = _split("admin:projects_project_change")  # each project opens its record

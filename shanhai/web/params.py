@@ -29,6 +29,7 @@ YEAR_MIN, YEAR_MAX = 1990, 2100
 class PageParams:
     year: int | None = None  # None: the page picks the latest year with data
     quarter: int | None = None  # 1–4: the indicator table and cards for that quarter (records with a month)
+    month: int | None = None  # 1–12: the same for one month (wins over a quarter)
     programme: int | None = None
     side: Side = "west"
     code: str | None = None  # indicator for the ranking, the trend and the map colours
@@ -39,7 +40,7 @@ class PageParams:
     def query(self, **changes: object) -> str:
         """The query string of these parameters with `changes`, for links and export buttons."""
         values: dict[str, object] = {
-            "year": self.year, "quarter": self.quarter, "programme": self.programme, "side": self.side,
+            "year": self.year, "quarter": self.quarter, "month": self.month, "programme": self.programme, "side": self.side,
             "code": self.code, "level": self.level,
         }
         values.update(changes)
@@ -76,6 +77,12 @@ def parse_params(query: QueryDict) -> PageParams:
         quarter = _int(query["quarter"], "quarter", _("季度"))
         if not 1 <= quarter <= 4:
             raise ShanhaiError(_("参数「季度」（quarter）应为1到4，收到%(value)s。") % {"value": quarter}, field="quarter")
+    month = None
+    if query.get("month"):
+        month = _int(query["month"], "month", _("月份"))
+        if not 1 <= month <= 12:
+            raise ShanhaiError(_("参数「月份」（month）应为1到12，收到%(value)s。") % {"value": month}, field="month")
+        quarter = None  # a month names its own period
     if query.get("programme"):
         programme = _int(query["programme"], "programme", _("协作项目"))
     side = query.get("side") or "west"
@@ -96,6 +103,6 @@ def parse_params(query: QueryDict) -> PageParams:
         raise ShanhaiError(_("参数「导出格式」（fmt）应为 xlsx 或 csv，收到“%(value)s”。") % {"value": fmt}, field="fmt")
     code = (query.get("code") or "").strip() or None
     export = (query.get("export") or "").strip() or None
-    return PageParams(year=year, quarter=quarter, programme=programme, side=side, code=code,  # type: ignore[arg-type]
+    return PageParams(year=year, quarter=quarter, month=month, programme=programme, side=side, code=code,  # type: ignore[arg-type]
                       level=level,  # type: ignore[arg-type]
                       export=export, fmt=fmt)  # type: ignore[arg-type]
