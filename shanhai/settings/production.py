@@ -6,8 +6,14 @@ when any of these is unsafe: DEBUG on, a missing or weak SHANHAI_SECRET_KEY or S
 empty SHANHAI_ALLOWED_HOSTS, cookies without Secure, no HSTS, SQLite, no login throttling.
 """
 
+import copy
+
 from .base import *  # noqa: F403
-from .base import LOGGING, env
+from .base import DATABASES, LOGGING, env
+
+# Copies: base's dicts are shared with any settings module that imported them.
+DATABASES = copy.deepcopy(DATABASES)
+LOGGING = copy.deepcopy(LOGGING)
 
 DEBUG = env.bool("SHANHAI_DEBUG", default=False)
 # No generated key file: a missing key must be noticed, not invented (base.py would write var/secret_key).
@@ -32,8 +38,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
 # PostgreSQL: connections kept for a minute per worker and checked before reuse.
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("SHANHAI_CONN_MAX_AGE", default=60)  # noqa: F405
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # noqa: F405
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("SHANHAI_CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 # Redis, shared by every gunicorn worker (the Procfile's `cache` line starts one on 127.0.0.1:6380).
 CACHES = {
