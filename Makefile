@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint browser clean
+.PHONY: demo test lint browser clean serve preflight backup
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,6 +16,17 @@ $(STAMP): requirements.lock pyproject.toml
 PORT ?= 8000
 demo: $(STAMP)
 	$(BIN)/shanhai demo --addrport 127.0.0.1:$(PORT)
+
+# Production on one server (README "Production"): preflight, migrate, collectstatic, then gunicorn and
+# Redis under honcho. Settings from .env; refuses to start when they are unsafe.
+serve: $(STAMP)
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/honcho start -f Procfile
+
+preflight: $(STAMP)
+	DJANGO_SETTINGS_MODULE=$${DJANGO_SETTINGS_MODULE:-shanhai.settings.production} $(BIN)/shanhai preflight
+
+backup: $(STAMP)
+	DJANGO_SETTINGS_MODULE=$${DJANGO_SETTINGS_MODULE:-shanhai.settings.production} $(BIN)/shanhai backup --keep 14
 
 test: $(STAMP) browser
 	$(BIN)/python -m pytest
