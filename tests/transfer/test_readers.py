@@ -250,3 +250,31 @@ def test_fast_sheet_reader_matches_openpyxl(tmp_path, monkeypatch, chunk):
                 assert list(_plain_sheet_values(ws)) == list(ws.iter_rows(values_only=True)), (path.name, ws.title)
         finally:
             wb.close()
+
+
+def test_shared_strings_read_as_openpyxl_reads_them(tmp_path):
+    """Plain, rich-text, phonetic, escaped and blank shared strings: the same list as openpyxl's reader."""
+    import io
+    import zipfile
+
+    import xlsxwriter
+    from openpyxl.reader.strings import read_string_table
+
+    from shanhai.transfer.readers import read_shared_strings
+
+    path = tmp_path / "strings.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet()
+    bold = book.add_format({"bold": True})
+    texts = ["紫云自治县", " 前后空格 ", "a & b <c> \"d\"", "第一行\r\n第二行\r第三行", "_x000D_", "x005F_x000D_", "12", "\t"]
+    for r, text in enumerate(texts):
+        sheet.write_string(r, 0, text)
+    sheet.write_rich_string(len(texts), 0, "普通", bold, "加粗", "结尾")
+    sheet.write_rich_string(len(texts) + 1, 0, bold, "只有加粗", " 和空格")
+    book.close()
+    with zipfile.ZipFile(path) as archive:
+        data = archive.read("xl/sharedStrings.xml")
+    phonetic = data.replace(b"<si><t>12</t></si>", b"<si><t>12</t><rPh sb=\"0\" eb=\"1\"><t>yi</t></rPh></si><si/>")
+    assert phonetic != data
+    for xml in (data, phonetic):
+        assert read_shared_strings(io.BytesIO(xml)) == read_string_table(io.BytesIO(xml))
