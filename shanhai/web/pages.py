@@ -451,6 +451,48 @@ class MapPage(Page):
     rank_options: list[tuple[str, str]] = field(default_factory=list)
 
 
+def home_province(user: UserLike) -> str | None:
+    """The province a user's whole data scope lies in (a region scope, or a pairing's west side), for
+    opening the map there; None for the national office or a scope spanning provinces."""
+    if user.is_superuser or not user.is_authenticated:
+        return None
+    provinces = set()
+    for region_path, pairing_path in Scope.objects.filter(user=user).values_list(
+            "region__path", "pairing__west_region__path"):
+        path = region_path or pairing_path
+        if not path:
+            return None
+        provinces.add(path.split("/", 1)[0])
+    return provinces.pop() if len(provinces) == 1 else None
+
+
+def province_bounds(province: Region) -> list[float]:
+    """[west, south, east, north] of the province's regions (their table coordinates) with a margin:
+    where the map draws the outside end of a line coming from another province."""
+    prefix = province.code[:2]
+    points = [(r.lng, r.lat) for r in get_index().by_code.values()
+              if r.code.startswith(prefix) and r.lng is not None and r.lat is not None]
+    if not points:
+        return [province.lng - 2, province.lat - 2, province.lng + 2, province.lat + 2]
+    lngs, lats = [p[0] for p in points], [p[1] for p in points]
+    margin = 0.15
+    return [min(lngs) - margin, min(lats) - margin, max(lngs) + margin, max(lats) + margin]
+
+
+def _outside_name(code: str) -> str:
+    """A region named with its province (广东省广州市南沙区): a line's end outside the shown province."""
+    index = get_index().by_code
+    region = index.get(code)
+    if region is None:
+        return code
+    names = []
+    for upper in (f"{code[:2]}0000", f"{code[:4]}00"):
+        node = index.get(upper)
+        if node is not None and node.code != code and node.name not in names:
+            names.append(node.name)
+    return "".join(names) + region.name
+
+
 def province_ref(code: str) -> Region:
     region = region_ref(code)
     if region.level != "province":
@@ -490,7 +532,9 @@ def map_page(user: UserLike, params: PageParams, province_code: str | None = Non
                    "count": _("共 %(n)s 条结对关系"), "failed": _("地图数据加载失败，请刷新重试。"),
                    "legend": _("颜色深浅：%(indicator)s（%(unit)s，%(year)s年，西部受援地区）") % {
                        "indicator": map_name, "unit": map_unit, "year": year},
-                   "none": _("无数值")},
+                   "none": _("无数值"), "outside": _("省外结对方"),
+                   "from": _("来自省外：%(name)s"), "to": _("连到省外：%(name)s")},
+        "bounds": province_bounds(province) if province is not None else None,
         "indicator": map_name, "unit": map_unit,
     }
     script = static(f"shanhai/vendor/maps/province/{province.code}.js") if province is not None else \
@@ -514,10 +558,19 @@ def map_payload(user: UserLike, params: PageParams, province_code: str | None = 
     regions = [{**region, "value": _chart_number(region.get("value")),
                 "url": links.region(region["code"], "west", year)} for region in data.get("regions", [])]
     lines = []
+    prefix = province.code[:2] if province is not None else ""
     for line in data.get("lines", []):
         east, west = line["east"], line["west"]
+        # On a province map, the end of a line that lies in another province is named (广东省广州市南沙区):
+        # the map draws it at the province's edge and labels it.
+        outside = ""
+        if prefix and not east["code"].startswith(prefix):
+            outside = "east"
+        elif prefix and not west["code"].startswith(prefix):
+            outside = "west"
         lines.append({
             **line, "kind_label": kinds.get(line.get("kind", ""), line.get("kind", "")),
+            "outside": outside, "outside_name": _outside_name(line[outside]["code"]) if outside else "",
             "url": links.pairing(line["id"], year),  # the pairing page opens on the map's year
             "east": {**east, "url": links.region(east["code"], "east", year)},
             "west": {**west, "url": links.region(west["code"], "west", year)},

@@ -53,6 +53,11 @@ def overview(request: HttpRequest) -> HttpResponse:
 
 @page_view
 def map_view(request: HttpRequest, code: str | None = None) -> HttpResponse:
+    if code is None and not request.GET.get("national"):
+        home = pages.home_province(request.user)
+        if home is not None:  # a county or province officer: their province's map (?national=1: the country)
+            query = request.GET.urlencode()
+            return redirect(reverse("web:map_province", args=[home]) + (f"?{query}" if query else ""))
     params = parse_params(request.GET)
     return _answer(request, params, pages.map_page(request.user, params, code), "web/map.html")
 

@@ -191,7 +191,7 @@ def test_admin_overview_map_province_pairing_language_export(browser, site) -> N
     page.click("nav >> text=结对地图")
     page.wait_for_selector("#map[data-drawn='1']")
     lines = visible_lines(admin)
-    [drawn, _east, _west] = chart_series(page, "#map")
+    [drawn, _east, _west, _outside] = chart_series(page, "#map")
     assert {d["id"] for d in drawn} == lines and len(lines) >= 10
     assert page.locator("#table-pairs tbody tr").count() == len(lines)
     page.screenshot(path=SHOTS / "map.png", full_page=True)
@@ -201,7 +201,7 @@ def test_admin_overview_map_province_pairing_language_export(browser, site) -> N
     page.wait_for_url("**/map/520000/**")
     page.wait_for_selector("#map[data-drawn='1']")
     guizhou = visible_lines(admin, "520000/")
-    [drawn, _east, _west] = chart_series(page, "#map")
+    [drawn, _east, _west, _outside] = chart_series(page, "#map")
     assert {d["id"] for d in drawn} == guizhou
     page.screenshot(path=SHOTS / "map-province.png", full_page=True)
 
@@ -257,7 +257,7 @@ def test_county_officer_sees_only_their_pairings(browser, site) -> None:
 
     page.click("nav >> text=结对地图")
     page.wait_for_selector("#map[data-drawn='1']")
-    [drawn, _east, west] = chart_series(page, "#map")
+    [drawn, _east, west, _outside] = chart_series(page, "#map")
     assert {d["id"] for d in drawn} == visible_lines(officer) and len(drawn) == 1
     assert [p["name"] for p in west] == ["紫云苗族布依族自治县"]
     page.screenshot(path=SHOTS / "map-county-officer.png", full_page=True)

@@ -5,6 +5,8 @@
  * province map; a prefecture (province map) → its region page.
  * Config comes from <script id="map-config"> (shanhai/web/pages.py: map_page); data from its dataUrl
  * (the JSON view web:map_data), which also fills the pair list below the map.
+ * On a province map a line whose other end lies outside the province is dashed, drawn to the edge of
+ * the province (cfg.bounds) and labelled with where it comes from ("来自省外：广东省广州市南沙区").
  */
 (function () {
   "use strict";
@@ -18,6 +20,7 @@
   var full = new Intl.NumberFormat(locale, { maximumFractionDigits: 2 });
   var FONT = getComputedStyle(document.body).fontFamily;
   var EAST = "#d9534f", WEST = "#2b8a3e";
+  var COLON = locale === "en" ? ": " : "：";  // no full-width punctuation in English
 
   function shade(value, max) {
     // Light to dark blue by share of the largest value; regions without a value stay neutral.
@@ -28,10 +31,47 @@
     return "rgb(" + c.join(",") + ")";
   }
 
+  function edgePoint(inside, outside, b) {
+    // Where the segment from a point in the province towards one outside it leaves the province's
+    // bounds [west, south, east, north]: the outside end is drawn there, inside the visible map.
+    var t = 1;
+    [[0, b[0]], [0, b[2]], [1, b[1]], [1, b[3]]].forEach(function (edge) {
+      var i = edge[0], d = outside[i] - inside[i];
+      if (d === 0) { return; }
+      var u = (edge[1] - inside[i]) / d;
+      if (u > 0 && u < t) { t = u; }
+    });
+    return [inside[0] + (outside[0] - inside[0]) * t, inside[1] + (outside[1] - inside[1]) * t];
+  }
+
+  function coords(l) {
+    var east = [l.east.lng, l.east.lat], west = [l.west.lng, l.west.lat];
+    if (l.outside && cfg.bounds) {
+      if (l.outside === "east") { east = edgePoint(west, east, cfg.bounds); }
+      else { west = edgePoint(east, west, cfg.bounds); }
+    }
+    return [east, west];
+  }
+
+  function outsideEnds(lines) {
+    // One labelled point per region outside the province a line comes from (or goes to).
+    var seen = {}, points = [];
+    lines.forEach(function (l) {
+      if (!l.outside) { return; }
+      var p = l[l.outside], at = coords(l)[l.outside === "east" ? 0 : 1];
+      if (seen[p.code]) { return; }
+      seen[p.code] = true;
+      var text = (l.outside === "east" ? cfg.labels.from : cfg.labels.to).replace("%(name)s", l.outside_name);
+      points.push({ name: text, value: at, url: p.url, code: p.code, side: l.outside });
+    });
+    return points;
+  }
+
   function endpoints(lines, side) {
     var seen = {}, points = [];
     lines.forEach(function (l) {
       var p = l[side];
+      if (l.outside === side) { return; }  // drawn at the edge with a label (outsideEnds)
       if (seen[p.code]) { return; }
       seen[p.code] = true;
       points.push({ name: p.name, value: [p.lng, p.lat], url: p.url, code: p.code });
@@ -77,7 +117,7 @@
     }
     box.textContent = "";
     var text = document.createElement("span");
-    text.textContent = (cfg.labels.legend || "") + "：";
+    text.textContent = (cfg.labels.legend || "") + COLON;
     box.appendChild(text);
     [0, 0.25, 0.5, 0.75, 1].forEach(function (t) {
       var sw = document.createElement("span");
@@ -108,9 +148,11 @@
       valueByName[isChina ? (names[r.code] || r.name) : r.name] = r.value;
     });
     var lines = data.lines.map(function (l) {
-      return { name: l.label, url: l.url, id: l.id,
-               coords: [[l.east.lng, l.east.lat], [l.west.lng, l.west.lat]] };
+      var line = { name: l.label, url: l.url, id: l.id, coords: coords(l), outside: l.outside || "" };
+      if (l.outside) { line.lineStyle = { type: "dashed" }; }
+      return line;
     });
+    var outside = isChina ? [] : outsideEnds(data.lines);
     var west = endpoints(data.lines, "west");
     if (!isChina) {  // counties of the province with a value but no line still show as points
       var have = {};
@@ -127,20 +169,21 @@
         trigger: "item",
         formatter: function (p) {
           if (p.seriesType === "lines") { return p.name + "<br>" + cfg.labels.open; }
+          if (p.seriesType === "scatter" && p.seriesIndex === 3) { return p.name; }
           if (p.seriesType === "scatter") {
             var v = valueByCode[p.data.code];
-            return p.seriesName + "：" + p.name + (v != null ? "<br>" + cfg.labels.value + "：" + full.format(v) : "");
+            return p.seriesName + COLON + p.name + (v != null ? "<br>" + cfg.labels.value + COLON + full.format(v) : "");
           }
           if (p.componentType === "geo") {  // a province (or a prefecture): its value, or that it has none
             var g = valueByName[p.name];
-            return p.name + "<br>" + (cfg.indicator || cfg.labels.value) + "：" +
+            return p.name + "<br>" + (cfg.indicator || cfg.labels.value) + COLON +
               (g != null ? full.format(g) + (cfg.unit ? " " + cfg.unit : "") : cfg.labels.none);
           }
           return p.name;
         }
       },
       legend: { bottom: 4, left: "center", textStyle: { fontFamily: FONT },
-                data: [cfg.labels.lines, cfg.labels.east, cfg.labels.west] },
+                data: [cfg.labels.lines, cfg.labels.east, cfg.labels.west].concat(outside.length ? [cfg.labels.outside] : []) },
       geo: {
         map: cfg.mapName, roam: true, top: 56, bottom: 36, tooltip: { show: true },
         label: { show: !isChina, fontSize: 10, color: "#5f6b7a" },
@@ -156,7 +199,12 @@
         { type: "scatter", name: cfg.labels.east, coordinateSystem: "geo", zlevel: 2, data: endpoints(data.lines, "east"),
           symbolSize: 7, itemStyle: { color: EAST } },
         { type: "scatter", name: cfg.labels.west, coordinateSystem: "geo", zlevel: 2, data: west,
-          symbolSize: 7, itemStyle: { color: WEST } }
+          symbolSize: 7, itemStyle: { color: WEST } },
+        { type: "scatter", name: cfg.labels.outside || "", coordinateSystem: "geo", zlevel: 3, data: outside,
+          symbol: "diamond", symbolSize: 9, itemStyle: { color: "#7a4fb5" },
+          label: { show: true, position: "right", formatter: "{b}", fontSize: 11, color: "#3d2a5c",
+                   backgroundColor: "rgba(255,255,255,.85)", padding: [1, 3], fontFamily: FONT },
+          labelLayout: { hideOverlap: true } }
       ]
     });
     chart.on("click", function (p) {

