@@ -44,5 +44,7 @@ class RequestIdFilter(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         if not getattr(record, "request_id", None):
-            record.request_id = _current.get() or "-"
+            # Django logs a 4xx/5xx after the middleware has returned, with the request on the record.
+            from_request = getattr(getattr(record, "request", None), "request_id", None)
+            record.request_id = from_request or _current.get() or "-"
         return True
