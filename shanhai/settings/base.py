@@ -234,6 +234,7 @@ LOGGING = {
 }
 
 LOGIN_URL = "admin:login"
+LOGIN_REDIRECT_URL = "/work/"  # my work (我的待办), when the login names no page to return to
 SESSION_COOKIE_HTTPONLY = True
 # A login lasts SHANHAI_SESSION_HOURS (default 8, a working day) and ends when the browser closes.
 SESSION_COOKIE_AGE = int(env.float("SHANHAI_SESSION_HOURS", default=8) * 3600)

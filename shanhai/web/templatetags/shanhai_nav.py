@@ -52,10 +52,13 @@ def nav_items(context: dict[str, Any]) -> list[dict[str, Any]]:
     rights = _rights(request)
     here = request.path
     items = [
+        ("work", reverse("workflow:work"), _("我的待办"), here == reverse("workflow:work")
+         or here.startswith(reverse("workflow:work") + "pairings/")),
         ("overview", reverse("web:overview"), _("总览"), here == reverse("web:overview") or here.startswith("/regions/")
          or here.startswith("/pairings/")),
         ("map", reverse("web:map"), _("结对地图"), here.startswith(reverse("web:map"))),
     ]
+    items += _workflow_items(request, user, here)  # 审核 / 对账 / 账号管理 for those allowed (issue 9)
     if rights["import"]:
         items.append(("data", reverse("transfer:index"), _("数据导入"), here.startswith(reverse("transfer:index"))))
     if rights["report"]:
@@ -64,6 +67,25 @@ def nav_items(context: dict[str, Any]) -> list[dict[str, Any]]:
     if user.is_staff:
         items.append(("admin", reverse("admin:index"), _("数据管理"), here.startswith(reverse("admin:index"))))
     return [{"key": k, "url": u, "label": label, "current": c} for k, u, label, c in items]
+
+
+def _workflow_items(request: HttpRequest, user: Any, here: str) -> list[tuple[str, str, str, bool]]:
+    """The yearly cycle's pages: review for reviewers, reconciliation for those who answer for a side,
+    accounts for coordinators (each page checks the same again)."""
+    from shanhai.accounts.services import can_manage
+    from shanhai.workflow.models import Confirmation
+    from shanhai.workflow.queues import reviewer
+
+    out = []
+    if reviewer(user):
+        out.append(("review", reverse("workflow:review"), _("审核"), here.startswith(reverse("workflow:review"))))
+    if _guard(request).role_error(Confirmation, "add") is None:
+        out.append(("reconcile", reverse("workflow:reconcile"), _("对账"),
+                    here.startswith(reverse("workflow:reconcile"))))
+    if can_manage(user):
+        out.append(("accounts", reverse("workflow:accounts"), _("账号管理"),
+                    here.startswith(reverse("workflow:accounts"))))
+    return out
 
 
 @register.simple_tag(takes_context=True)
