@@ -1,0 +1,133 @@
+"""The record forms of the data-entry screen: Django ModelForms for the records behind the indicators
+(trainings, activities, fund allocations, placements, sales) of one pairing and its sub-pairings.
+
+The forms only parse and validate (the model's own `full_clean`); the save goes through
+`accounts.writes.guarded_save` / `guarded_delete` in the view (scope, role and the period lock are
+checked there). The pairing choice is narrowed to the pairing's subtree as the user sees it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.db.models import Model, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from shanhai.accounts.scoping import visible
+from shanhai.activities.models import Activity, Training
+from shanhai.economy.models import Placement, Sale
+from shanhai.network.models import Pairing
+from shanhai.projects.models import FundAllocation, Project
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+def subtree(pairing: Pairing, field: str = "pairing") -> Q:
+    return Q(**{f"{field}_id": pairing.pk}) | Q(**{f"{field}__path__startswith": pairing.path})
+
+
+def pairing_label(p: Pairing) -> str:
+    return f"{p.east_org or p.east_place or p.east_region} — {p.west_org or p.west_place or p.west_region}"
+
+
+class RecordForm(forms.ModelForm):
+    """A record of `pairing` or one of its sub-pairings (as `user` sees them)."""
+
+    def __init__(self, *args: Any, user: Any, pairing: Pairing, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user, self.pairing = user, pairing
+        choices = visible(user, Pairing.objects.filter(Q(pk=pairing.pk) | Q(path__startswith=pairing.path)))
+        field = self.fields["pairing"]
+        field.queryset = choices.select_related(  # type: ignore[attr-defined]
+            "east_region", "west_region", "east_org", "west_org").order_by("path")
+        field.label_from_instance = pairing_label  # type: ignore[attr-defined]
+        field.empty_label = None  # type: ignore[attr-defined]
+        if not self.instance.pk:
+            self.initial.setdefault("pairing", pairing.pk)
+
+
+class TrainingForm(RecordForm):
+    class Meta:
+        model = Training
+        fields = ["pairing", "category", "title", "start_date", "end_date", "sessions", "participants", "online"]
+        widgets = {"start_date": DateInput(), "end_date": DateInput()}
+
+
+class ActivityForm(RecordForm):
+    class Meta:
+        model = Activity
+        fields = ["pairing", "kind", "title", "date", "participants", "online"]
+        widgets = {"date": DateInput()}
+
+
+class FundAllocationForm(RecordForm):
+    class Meta:
+        model = FundAllocation
+        fields = ["pairing", "project", "year", "source", "sector", "allocated", "disbursed"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        projects: QuerySet = visible(self.user, Project.objects.filter(subtree(self.pairing)))
+        self.fields["project"].queryset = projects.order_by("name")  # type: ignore[attr-defined]
+
+
+class PlacementForm(RecordForm):
+    class Meta:
+        model = Placement
+        fields = ["pairing", "year", "month", "kind", "count", "newly_employed", "employer"]
+
+
+class SaleForm(RecordForm):
+    class Meta:
+        model = Sale
+        fields = ["pairing", "year", "month", "category", "channel", "supplier", "buyer", "amount"]
+
+
+@dataclass(frozen=True)
+class RecordKind:
+    """One record list of the data-entry screen: its model, form, the columns listed, and how a period
+    selects its rows (a date field, or year + month fields)."""
+
+    key: str
+    model: type[Model]
+    form: type[RecordForm]
+    columns: tuple[str, ...]
+    date: str = ""  # a DateField placing the record in a period …
+    monthly: bool = False  # … or year (+ month) fields
+    order: tuple[str, ...] = ("-id",)
+
+    @property
+    def label(self) -> str:
+        return str(self.model._meta.verbose_name_plural)
+
+    def in_period(self, qs: QuerySet, year: int, months: list[int] | None) -> QuerySet:
+        if self.date:
+            qs = qs.filter(**{f"{self.date}__year": year})
+            return qs.filter(**{f"{self.date}__month__in": months}) if months else qs
+        qs = qs.filter(year=year)
+        if months and self.monthly:
+            qs = qs.filter(month__in=months)
+        return qs
+
+
+KINDS: dict[str, RecordKind] = {k.key: k for k in [
+    RecordKind("training", Training, TrainingForm,
+               ("pairing", "category", "title", "start_date", "end_date", "sessions", "participants"),
+               date="start_date", order=("-start_date", "-id")),
+    RecordKind("activity", Activity, ActivityForm, ("pairing", "kind", "title", "date", "participants"),
+               date="date", order=("-date", "-id")),
+    RecordKind("fund", FundAllocation, FundAllocationForm,
+               ("pairing", "project", "source", "sector", "allocated", "disbursed"), order=("-allocated", "-id")),
+    RecordKind("placement", Placement, PlacementForm, ("pairing", "month", "kind", "count", "newly_employed",
+                                                       "employer"), monthly=True, order=("-month", "-count", "-id")),
+    RecordKind("sale", Sale, SaleForm, ("pairing", "month", "category", "channel", "supplier", "buyer", "amount"),
+               monthly=True, order=("-month", "-amount", "-id")),
+]}
+RECORD_HELP = _("记录保存后，上方“记录计算”一列随之更新；已审定锁定期间的记录不能修改。")
