@@ -44,10 +44,13 @@ def refusals(view: View) -> View:
 def entry_url(pairing_id: int, year: int, kind: str, side: str = "") -> str:
     """The data-entry (report) or plan screen of a pairing and year (built in `views_entry`)."""
     name = "workflow:plan" if kind == Kind.PLAN else "workflow:entry"
-    try:
-        url = reverse(name, kwargs={"pairing": pairing_id, "year": year})
-    except NoReverseMatch:  # the entry pages are not wired in yet: the agreed path
-        url = f"/work/pairings/{pairing_id}/{year}/{'plan' if kind == Kind.PLAN else 'report'}/"
+    url = f"/work/pairings/{pairing_id}/{year}/{'plan' if kind == Kind.PLAN else 'report'}/"  # the agreed path
+    for key in ("pairing", "pairing_id"):  # whichever keyword the entry pages name it by
+        try:
+            url = reverse(name, kwargs={key: pairing_id, "year": year})
+            break
+        except NoReverseMatch:
+            continue
     return url + (f"?side={side}" if side and kind == Kind.REPORT else "")
 
 
