@@ -98,6 +98,13 @@ class ImportResult:
     warnings: list[RowError] = field(default_factory=list)
     warning_count: int = 0
     accept_warnings: bool = False
+    # What a committed import wrote, per type: {"model", "label", "action", "count", "url", "ids"} (`records_link`).
+    records: list[dict[str, Any]] = field(default_factory=list)
+
+    def add_records(self, model: type[models.Model], action: str, ids: list[Any]) -> None:
+        """List the records this import wrote (created or updated), with a link to the admin list of them."""
+        if ids:
+            self.records.append(records_link(model, action, ids))
 
     @property
     def ok(self) -> bool:
@@ -134,13 +141,52 @@ class ImportResult:
             "skipped": self.skipped, "bad_rows": self.bad_rows, "error_count": self.error_count,
             "errors": [e.__dict__ for e in self.errors], "file_errors": self.file_errors, "notes": self.notes,
             "warnings": [w.__dict__ for w in self.warnings], "warning_count": self.warning_count,
-            "held": self.held,
+            "held": self.held, "records": self.records,
             "changes": [
                 {"sheet": c.sheet, "row": c.row, "action": c.action, "label": c.label, "fields": c.fields}
                 for c in self.changes
             ],
             "seconds": round(self.seconds, 3),
         }
+
+
+MAX_LINKED_IDS = 300  # beyond this, a link names the range of ids written (ids are taken in one run)
+
+
+def records_link(model: type[models.Model], action: str, ids: list[Any], *,
+                 span: tuple[int, int, int] | None = None) -> dict[str, Any]:
+    """{"model", "label", "action", "count", "url", "ids"}: the admin list filtered to these records.
+
+    Few records are named by id (id__in); many by the range of their ids (id__gte/id__lte), which an
+    import takes in one run, so the range holds the import's records (and, on a busy PostgreSQL,
+    possibly a record someone else created meanwhile). `ids` lists them as ranges "a-b".
+    """
+    from django.urls import NoReverseMatch, reverse
+
+    spans: list[list[Any]] = []
+    if span is not None:  # (first id, last id, count): a fast-path batch
+        ordered, spans = sorted({span[0], span[1]}), [[span[0], span[1]]]
+    else:
+        ordered = sorted(ids)
+        for pk in ordered:
+            if spans and isinstance(pk, int) and pk == spans[-1][1] + 1:
+                spans[-1][1] = pk
+            else:
+                spans.append([pk, pk])
+    try:
+        url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+    except NoReverseMatch:
+        url = ""
+    if url:
+        if len(spans) == 1 and spans[0][0] != spans[0][1] or len(ordered) > MAX_LINKED_IDS:
+            url += f"?id__gte={ordered[0]}&id__lte={ordered[-1]}"
+        else:
+            url += "?id__in=" + ",".join(str(pk) for pk in ordered)
+    return {
+        "model": model._meta.label_lower, "label": str(model._meta.verbose_name_plural), "action": action,
+        "count": span[2] if span is not None else len(ordered), "url": url,
+        "ids": [f"{a}-{b}" if a != b else str(a) for a, b in spans[:MAX_LINKED_IDS]],
+    }
 
 
 # ---- one sheet, ready to read ----------------------------------------------------------------
@@ -451,6 +497,77 @@ def rules_errors(spec: TypeSpec, errors: dict[str, list[str]], present: set[str]
     return validation_errors(spec, ValidationError(errors), present, rules) if errors else []
 
 
+MAX_ROW_ERRORS = 20  # errors listed for one row (a row of a wrong sheet fails in every column)
+
+
+def build_row(spec: TypeSpec, rv: RowValues, resolver: Resolver, rules: ModelRules,
+              present: set[str]) -> dict[str, Any] | None:
+    """The row's field values, or None with every error of the row in `rv.errors`.
+
+    A file's errors come in one check: a row whose cells or names fail is still built from the cells
+    that parsed, and the model's own rules (field checks, check constraints such as dates in order or
+    no negative counts, `clean()`) are checked on the fields that parsed and resolved, as
+    `full_clean(exclude=…)` checks them — so a wrong end date is reported beside an unknown region,
+    not after it is corrected. Each column's first error is kept once.
+    """
+    cell_columns = {column for column, _ in rv.errors}
+    before = len(rv.errors)
+    values = spec.build(rv, resolver)
+    if not rv.errors:
+        return values
+    built = [e for e in rv.errors[before:] if e[0] not in cell_columns]  # "required" said once, by the cell
+    del rv.errors[before:]
+    rv.errors.extend(built)
+    failed = {column for column, _ in rv.errors}
+    # A builder that could not resolve the pairing builds nothing: the plain cells still have rules.
+    plain = {n: v for n, v in rv.values.items() if n not in values and _is_plain_field(spec.model, n)}
+    for error in partial_rule_errors(spec, rules, {**plain, **values}, failed, present):
+        if error not in rv.errors:
+            rv.errors.append(error)
+    del rv.errors[MAX_ROW_ERRORS:]
+    return None
+
+
+@functools.cache
+def _is_plain_field(model: type[models.Model], name: str) -> bool:
+    try:
+        f = model._meta.get_field(name)
+    except Exception:  # noqa: BLE001 - FieldDoesNotExist: a column the builder resolves (东部地区)
+        return False
+    return f.concrete and not f.is_relation
+
+
+def partial_rule_errors(spec: TypeSpec, rules: ModelRules, values: dict[str, Any], failed: set[str],
+                        present: set[str]) -> list[tuple[str, str]]:
+    """The model's rules on the fields of a failing row that did parse and resolve (the rest excluded)."""
+    columns = field_columns(spec, present)
+    model = spec.model
+    fields = {f.name: f for f in model._meta.concrete_fields}
+    usable: dict[str, Any] = {}
+    for name, value in values.items():
+        f = fields.get(name)
+        if f is None or columns.get(name, name) in failed:
+            continue
+        if f.is_relation and (value is None or (isinstance(value, models.Model) and value.pk is None)):
+            continue  # unresolved, or new in this file: nothing to check it against
+        usable[name] = value
+    if not usable:
+        return []
+    obj = rules.instance({fields[n].attname: (v.pk if isinstance(v, models.Model) else v) for n, v in usable.items()})
+    for name, value in usable.items():
+        if isinstance(value, models.Model):
+            fields[name].set_cached_value(obj, value)  # clean() reads it without a query
+    exclude = (set(fields) - set(usable)) | {n for n, v in usable.items() if isinstance(v, models.Model)}
+    try:
+        rules.full_clean(obj, exclude)
+    except ValidationError as e:
+        return [(column, message) for column, message in validation_errors(spec, e, present, rules)
+                if column not in failed]
+    except Exception:  # noqa: BLE001 - a clean() that needs what failed: the row's own errors stand
+        return []
+    return []
+
+
 # ---- preparing the sources -------------------------------------------------------------------
 
 def _prepare(book: Any, spec: TypeSpec | None, result: ImportResult) -> tuple[TypeSpec | None, list[Source]]:
@@ -715,12 +832,9 @@ class GeneralPlan:
         spec = self.spec
         for source, number, raw, rv in self._read_ahead(reader.rows(sources)):
             present = source.header.present
-            if rv.errors:
-                reader.report(source, number, raw, rv.errors)
-                continue
             self.resolver.where = (source.name, number)
-            values = spec.build(rv, self.resolver)
-            if rv.errors:
+            values = build_row(spec, rv, self.resolver, self.rules, present)
+            if values is None:
                 reader.report(source, number, raw, rv.errors)
                 continue
             errors = self._plan_row(source, number, values, present)
@@ -936,6 +1050,13 @@ class GeneralPlan:
                             obj.updated_at = now  # type: ignore[attr-defined]  # bulk_update skips auto_now
                     bulk_update_with_history(objs, model, fields, batch_size=500, default_user=user,
                                              default_change_reason=reason, default_date=now)
+        self.result.add_records(model, "created", [o.pk for o in self.creates])
+        self.result.add_records(model, "updated", [o.pk for o, _ in self.updates])
+        if self.spec.key == "dispatch":
+            from shanhai.people.models import Person
+
+            self.result.add_records(Person, "created", [p.pk for p in self.resolver.people_new])
+            self.result.add_records(Person, "updated", list(self.resolver.people_changed))
         pairing_ids: set[int] = set()
         years: set[int] = set()
         for obj in self.creates + [o for o, _ in self.updates]:

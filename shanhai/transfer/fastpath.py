@@ -45,9 +45,11 @@ from shanhai.transfer.engine import (
     Source,
     _Rollback,
     beyond,
+    build_row,
     field_columns,
     history_user,
     mark_committed,
+    records_link,
     refresh_rollups,
     rules_errors,
 )
@@ -88,6 +90,7 @@ def run_fast(
                     _refuse_locked(spec, stage, result, user)
                 if result.writable and not dry_run:
                     pairing_ids, years = stage.write(history_user(user), reason, result.filename)
+                    result.records.extend(stage.written)
                     refresh_rollups(pairing_ids, years)
                     mark_committed(result, on_commit_inside)
             finally:
@@ -313,11 +316,8 @@ def _row_by_row(
 ) -> tuple[Any, ...] | None:
     """One row through the general path's steps: its values, or None with its errors reported."""
     rv = reader.parse(source, plan, number, raw)
-    if rv.errors:
-        reader.report(source, number, raw, rv.errors)
-        return None
-    values = spec.build(rv, resolver)
-    if rv.errors:
+    values = build_row(spec, rv, resolver, rules, source.header.present)
+    if values is None:
         reader.report(source, number, raw, rv.errors)
         return None
     attnames = {f.name: f.attname for f in rules.fields}
@@ -350,6 +350,7 @@ class Stage:
                 raise NotImplementedError(f"nullable non-integer key column {f.name}")
         self.key_columns = [f.column for f in self.key_fields]
         self.present: set[str] = set()
+        self.written: list[dict[str, Any]] = []  # what `write` wrote, for the result (`records_link`)
         self.pairing_ids: set[int | None] = set()
         self.rows = 0
         self._indexed = False
@@ -609,6 +610,12 @@ class Stage:
                     model=self.model._meta.label_lower, first_id=first_id, last_id=last_id, rows=created,
                     filename=filename[:255], user=user, created_at=now,
                 )
+                self.written.append(records_link(self.model, "created", [], span=(first_id, last_id, created)))
+            if values:
+                c.execute(f"SELECT tid FROM {self.changed}")
+                changed = [r[0] for r in c.fetchall()]
+                if changed:
+                    self.written.append(records_link(self.model, "updated", changed))
             c.execute(f"SELECT DISTINCT pairing_id, year FROM {self.table}")
             pairs = c.fetchall()
         return {p for p, _ in pairs}, {y for _, y in pairs}

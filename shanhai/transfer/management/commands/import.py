@@ -90,6 +90,9 @@ class Command(BaseCommand):
             out.write(self.style.WARNING("  试运行：未写入数据库。"))
         elif result.committed:
             out.write(self.style.SUCCESS(f"  导入完成，用时{result.seconds:.1f}秒。"))
+            for written in result.records:  # per type: how many, and the admin list of exactly those
+                verb = "新增" if written["action"] == "created" else "更新"
+                out.write(f"    {written['label']}：{verb}{written['count']}条  {written['url']}")
 
 
 def _json(result: ImportResult) -> str:
