@@ -99,11 +99,12 @@ def _env(tmp_path: Path, **overrides: str) -> dict[str, str]:
     return env
 
 
-def _honcho(tmp_path: Path, env: dict[str, str]) -> subprocess.Popen:
+def _honcho(tmp_path: Path, env: dict[str, str], command: list[str] | None = None) -> subprocess.Popen:
     log = (tmp_path / "honcho.log").open("wb")
-    return subprocess.Popen([str(BIN / "honcho"), "start", "-f", str(ROOT / "Procfile"), "-d", str(ROOT),
-                             "-e", str(tmp_path / "empty.env")],
-                            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    command = command or [str(BIN / "honcho"), "start", "-f", str(ROOT / "Procfile"), "-d", str(ROOT),
+                          "-e", str(tmp_path / "empty.env")]  # not a developer's .env
+    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+                            start_new_session=True)
 
 
 def _stop(proc: subprocess.Popen) -> None:
@@ -200,10 +201,12 @@ def test_preflight_passes_safe_settings(tmp_path):
 
 
 def test_unsafe_settings_stop_the_whole_start(tmp_path, stack_ready):
+    """`shanhai serve` (what `make serve` runs) with DEBUG on and no identity-hash key: nothing listens."""
     port, redis_port = _free_port(), _free_port()
     env = _env(tmp_path, SHANHAI_DEBUG="true", SHANHAI_PII_HASH_KEY="", SHANHAI_BIND=f"127.0.0.1:{port}",
                SHANHAI_REDIS_PORT=str(redis_port))
-    proc = _honcho(tmp_path, env)
+    env.pop("DJANGO_SETTINGS_MODULE")  # serve picks production
+    proc = _honcho(tmp_path, env, [str(BIN / "shanhai"), "serve"])
     try:
         proc.wait(timeout=120)
     finally:
