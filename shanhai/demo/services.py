@@ -1,4 +1,4 @@
-"""Setting up the demo: database, divisions, programme, records, and two logins."""
+"""Setting up the demo: database, divisions, programme, records, the programme's year, and a login per role."""
 
 import secrets
 from dataclasses import dataclass
@@ -10,6 +10,7 @@ from django.db import transaction
 
 from shanhai.accounts.models import Scope
 from shanhai.demo.fixture import demo_teams_load
+from shanhai.demo.year import demo_people, demo_year_load
 from shanhai.indicators.demo_reported import demo_reported_load
 from shanhai.indicators.models import PairingValue, ReportedValue
 from shanhai.indicators.rollups import rollups_rebuild
@@ -49,10 +50,10 @@ def demo_users_ensure() -> list[Login]:
         officer.save()
         officer.groups.add(Group.objects.get(name="数据填报员"))
         Scope.objects.create(user=officer, region=find_region("紫云自治县"))
-    return [
-        Login("admin", admin_pw, "系统管理员，可见全部数据"),
-        Login("ziyun", officer_pw, "紫云自治县填报员，仅可见紫云的结对及其记录"),
-    ]
+    logins = [Login("admin", admin_pw, "系统管理员，可见全部数据")]
+    # one login per role of the yearly cycle (ziyun among them), each with its scope
+    logins += [Login(name, pw, note) for name, pw, note in demo_people(_password)]
+    return logins
 
 
 def demo_setup(*, stdout: object = None) -> list[Login]:
@@ -70,4 +71,7 @@ def demo_setup(*, stdout: object = None) -> list[Login]:
     # Roll-ups are kept up to date as records change; build them only for new data.
     if fresh or not PairingValue.objects.exists():
         rollups_rebuild(resume=False)
-    return demo_users_ensure()
+    logins = demo_users_ensure()
+    # the programme's year: 2022 closed, 2023 at every stage (idempotent)
+    demo_year_load({u.username: u for u in User.objects.filter(username__in=[x.username for x in logins])})
+    return logins

@@ -97,10 +97,14 @@ class IndicatorRow:
     # indicator. Shown apart, never added into `computed` or `reported`.
     target_pairings: Number | None = None
     reported_pairings: Number | None = None
+    official: bool = False  # `reported` holds a figure entered in the pairing's report (workflow)
 
     @property
     def actual(self) -> Number | None:
-        """The figure completion is measured on: computed where records exist, else reported."""
+        """The figure completion is measured on: the report's own figure where one was entered (`official`),
+        else computed where records exist, else reported."""
+        if self.official:
+            return self.reported
         return self.computed if self.computed else (self.reported if self.reported is not None else self.computed)
 
 
@@ -485,9 +489,13 @@ def _seen(user: UserLike) -> Seen:
 
 # Both sides of a pairing report on the data-entry screen (workflow.grid); the receiving (west) side's
 # figure is the pairing's, the east side's is shown beside it for reconciliation, never added in.
-_EAST_TWIN = Q(pairing__isnull=False, side="east") & Exists(ReportedValue.objects.filter(
-    pairing_id=OuterRef("pairing_id"), indicator_id=OuterRef("indicator_id"), year=OuterRef("year"),
-    quarter=OuterRef("quarter"), month=OuterRef("month"), source_kind=OuterRef("source_kind"), side="west"))
+# A figure entered in a report (source "form") is the pairing's official one: it supersedes what a sheet
+# or a document said for the same pairing, indicator and period, rather than adding to it.
+_TWIN = {"pairing_id": OuterRef("pairing_id"), "indicator_id": OuterRef("indicator_id"), "year": OuterRef("year"),
+         "quarter": OuterRef("quarter"), "month": OuterRef("month")}
+_SUPERSEDED = (Q(pairing__isnull=False, side="east") & Exists(ReportedValue.objects.filter(
+    **_TWIN, source_kind=OuterRef("source_kind"), side="west"))) | (
+    Q(pairing__isnull=False) & ~Q(source_kind="form") & Exists(ReportedValue.objects.filter(**_TWIN, source_kind="form")))
 
 
 def _reported(user: UserLike, w: _Where, years: list[int], quarter: int | None,
@@ -495,7 +503,7 @@ def _reported(user: UserLike, w: _Where, years: list[int], quarter: int | None,
     scope = _scope_filter(w)
     if scope is None or (w.pairing is not None and w.programme not in (None, w.pairing.programme_id)):
         return {}
-    qs = ReportedValue.objects.filter(year__in=years, **scope).exclude(_EAST_TWIN)
+    qs = ReportedValue.objects.filter(year__in=years, **scope).exclude(_SUPERSEDED)
     qs = qs.filter(month=month) if month else qs.filter(quarter=quarter or 0, month=0)
     out: dict[tuple[int, int], list[ReportedValue]] = {}
     for r in (seen or _seen(user))(qs).order_by("created_at", "id"):
@@ -558,7 +566,7 @@ def _pairing_rollups(user: UserLike, w: _Where, year: int, quarter: int | None, 
     targets = seen(Target.objects.filter(q, year=year)).order_by().values_list(
         Value(0, output_field=IntegerField()), *cols)
     reported = ReportedValue.objects.filter(q, year=year).filter(Q(since_year__isnull=True) | Q(since_year=year))
-    reported = reported.exclude(_EAST_TWIN)
+    reported = reported.exclude(_SUPERSEDED)
     reported = reported.filter(month=month) if month else reported.filter(quarter=quarter or 0, month=0)
     reported = seen(reported).order_by().values_list(Value(1, output_field=IntegerField()), *cols)
     rows: tuple[list[Any], list[Any]] = ([], [])
@@ -630,8 +638,10 @@ def indicator_table(
         last_year = comp_ly if comp_ly else (rep_ly if rep_ly is not None else (_num(baselines[0]) if baselines else comp_ly))
         target = _num(targets.get(ind.pk))
         target_pairings, reported_pairings = pair_targets.get((ind.pk, year)), pair_reported.get((ind.pk, year))
-        actual = comp if comp else (rep if rep is not None else (reported_pairings if reported_pairings is not None
-                                                                   else comp))
+        # A figure entered in the pairing's report is its official one; otherwise records come first.
+        official = rep is not None and any(r.source_kind == "form" for r in reps)
+        actual = rep if official else comp if comp else (
+            rep if rep is not None else (reported_pairings if reported_pairings is not None else comp))
         # A region without a target of its own is measured against its pairings' targets.
         ratio, basis = completion(actual, target if target is not None else target_pairings, last_year)
         if basis == "target" and target is None:
@@ -651,7 +661,7 @@ def indicator_table(
             differs=comp is not None and rep is not None and Decimal(comp) != Decimal(rep),
             stated_rate_flag=any(s.rate_flag for s in sources),
             records_url=rule.records_url(**url_scope) if rule else "",
-            target_pairings=target_pairings, reported_pairings=reported_pairings,
+            target_pairings=target_pairings, reported_pairings=reported_pairings, official=official,
         ))
     return rows
 

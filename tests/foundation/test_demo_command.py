@@ -79,7 +79,9 @@ def test_demo_fills_every_app_with_rows() -> None:
     from shanhai.network.models import Pairing
 
     logins = demo_setup()
-    assert {login.username for login in logins} == {"admin", "ziyun"}
+    # one login per role of the yearly cycle
+    assert {login.username for login in logins} == {"admin", "guojia", "guangdong", "guizhou", "anshun", "nansha",
+                                                     "ziyun", "viewer", "school"}
     empty = [
         m._meta.label for app in ("network", "people", "activities", "projects", "economy")
         for m in apps.get_app_config(app).get_models() if not m._meta.label.split(".")[1].startswith("Historical")
@@ -90,3 +92,27 @@ def test_demo_fills_every_app_with_rows() -> None:
     assert ("南沙区", "紫云苗族布依族自治县") in names and ("中山区", "水城区") in names
     assert ("延庆区", "内乡县") in names and ("北京市", "内蒙古自治区") in names
     assert Pairing.objects.filter(kind="school", programme__kind="jingjinji").exists()
+
+
+    # the programme's year: 2022 closed and locked; 2023 at every stage, 南沙→紫云 telling the story
+    from shanhai.workflow.models import Confirmation, Submission
+
+    states = set(Submission.objects.filter(period__year=2023).values_list("state", flat=True))
+    assert states == {"draft", "submitted", "reviewed", "returned", "approved", "accepted"}
+    assert set(Submission.objects.filter(period__year=2022).values_list("state", flat=True)) == {"accepted"}
+    nz = Pairing.objects.get(kind="county", east_region__name="南沙区")
+    assert Submission.objects.get(pairing=nz, period__year=2023, kind="plan").state == "approved"
+    assert Submission.objects.get(pairing=nz, period__year=2023, kind="report", side="west").state == "draft"
+    assert Confirmation.objects.get(pairing=nz, state="disputed").indicator.code == "labor.employed"
+    from django.contrib.auth.models import User
+
+    from shanhai.indicators.selectors import indicator_table
+
+    rows = {r.code: r for r in indicator_table(User.objects.get(username="admin"), pairing=nz.pk, year=2023)}
+    assert rows["labor.employed"].target == 4500 and rows["labor.employed"].reported == 5005
+    assert f"{rows['labor.employed'].completion:.4f}" == "1.1122"  # 5,005 of 4,500: the seed's figure, against target
+    assert rows["labor.employed"].last_year  # and last year's beside it
+    before = (Submission.objects.count(), Confirmation.objects.count(), User.objects.count())
+    again = demo_setup()  # idempotent: nothing doubled
+    assert len(again) == len(logins)
+    assert (Submission.objects.count(), Confirmation.objects.count(), User.objects.count()) == before

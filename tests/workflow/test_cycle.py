@@ -1,6 +1,7 @@
 """The yearly cycle through its services: enter, submit, dispute, return, correct, approve, lock, unlock."""
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from django.core import mail
@@ -211,3 +212,18 @@ def test_my_work_lists_what_is_due_what_waits_and_what_came_back(year):
     assert item.submission == sub and "review" in item.actions
     assert my_work(u["guangdong"]).review == []
     assert {i.kind for i in my_work(u["ziyun"]).due} == {"plan"}
+
+
+def test_the_reports_figure_supersedes_a_documents_and_completion_is_measured_on_it(year):
+    from shanhai.indicators.services import reported_value_upsert, target_set
+
+    reported_value_upsert(indicator="labor.employed", value=5005, year=2023, source_kind="document",
+                          source_ref="南沙紫云报道 · “帮助5005人就业”", pairing=year.county)
+    TrainingFactory(pairing=year.county)  # records give 40 trainees: not the official figure once reported
+    target_set(indicator="labor.employed", year=2023, value=4000, pairing=year.county)
+    sub = report(year)
+    grid.grid_save(year.users["ziyun"], sub, {"labor.employed": "4600"})
+    grid.grid_save(year.users["nansha"], report(year, "east"), {"labor.employed": "4400"})
+    rows = {r.code: r for r in indicator_table(year.users["national"], pairing=year.county.pk, year=2023)}
+    assert rows["labor.employed"].reported == 4600  # not 5005 + 4600 + 4400
+    assert rows["labor.employed"].completion == Decimal("1.15")
