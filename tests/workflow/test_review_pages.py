@@ -264,3 +264,17 @@ def test_pages_have_no_inline_script_or_style(client, year):
     for url in (WORK, REVIEW, f"{RECONCILE}?east=440000&west=520000", "/work/accounts/"):
         body = text(c.get(url))
         assert "<script>" not in body and " style=" not in body and " onclick=" not in body, url
+
+
+def test_my_work_is_where_a_login_lands(client, year):
+    from django.conf import settings
+    from django.contrib.auth.models import User
+
+    assert settings.LOGIN_REDIRECT_URL == WORK
+    User.objects.filter(username="ziyun").update(is_staff=True)  # the site's login form is the admin's
+    response = client.post("/admin/login/", {"username": "ziyun", "password": "pw-ziyun-1"})
+    assert response.status_code == 302 and response["Location"] == WORK
+    body = text(client.get(WORK))
+    assert 'value="/admin/login/?next=/work/"' in body  # after logging out, the next login lands here too
+    response = client.post("/logout/", {"next": "/admin/login/?next=/work/"})
+    assert response.status_code == 302
