@@ -112,7 +112,12 @@ def _status(error: ShanhaiError) -> int:
 def _lines(message: str) -> tuple[str, list[str]]:
     """A service's message split for reading: its lead ("不能报送") and one line per problem."""
     lead, _sep, rest = message.partition("：") if message.startswith("不能") else ("", "", message)
-    parts = [p for p in rest.split("；") if p]
+    parts: list[str] = []
+    for part in (p for p in rest.split("；") if p):
+        if parts and part.startswith("请"):  # "…未保存；请核对后重新填写。" is one thought
+            parts[-1] += "；" + part
+        else:
+            parts.append(part)
     return (lead, parts) if len(parts) > 1 or lead else ("", [message])
 
 
@@ -148,16 +153,17 @@ def _grid_rows(where: Where, rows: list[grid.GridRow], typed: dict[str, str], no
                problems: dict[str, list[str]], conflicts: set[str]) -> list[dict[str, Any]]:
     sub = where.sub
     explain = _explained_codes(sub, rows)
+    groups: dict[str, list[grid.GridRow]] = {}
+    for r in rows:  # grouped by category, in catalogue order of each category's first indicator
+        groups.setdefault(r.category, []).append(r)
     out: list[dict[str, Any]] = []
-    category = None
-    for r in rows:
-        if r.category != category:
-            category = r.category
-            out.append({"category": category_label(category)})
+    for r in (r for members in groups.values() for r in members):
+        if not out or out[-1]["category_code"] != r.category:
+            out.append({"category": category_label(r.category), "category_code": r.category})
         rule = RULES.get(r.code)
         shown = _input(r.target if sub.kind == Kind.PLAN else (r.own.value if r.own is not None else None))
         out.append({
-            "code": r.code, "name": indicator_name(r), "zh": r.zh, "unit": unit_label(r.unit), "entry": r.entry,
+            "code": r.code, "category_code": r.category, "name": indicator_name(r), "zh": r.zh, "unit": unit_label(r.unit), "entry": r.entry,
             "computed": number(r.computed) if r.computable and sub.kind == Kind.REPORT else "",
             "computed_raw": r.computed,
             "records_url": rule.records_url(pairing=where.pairing.pk, year=where.year) if rule else "",
@@ -199,7 +205,7 @@ def _steps(sub: Submission) -> list[Any]:
     return list(sub.steps.select_related("user").order_by("-at", "-pk"))
 
 
-def _grid_page(request: HttpRequest, where: Where, template: str, extra: dict[str, Any], *,
+def _grid_page(request: HttpRequest, where: Where, template: str, extra: Callable[[], dict[str, Any]], *,
                post: bool | None = None, error: ShanhaiError | None = None) -> HttpResponse:
     """GET shows the grid; POST saves (`save`), submits (`submit`, after saving what was typed) or, for a
     plan, copies last year's targets (`copy`). Success redirects back; a refusal re-renders with the
@@ -252,7 +258,7 @@ def _grid_page(request: HttpRequest, where: Where, template: str, extra: dict[st
         "report": sub.kind == Kind.REPORT,
         "error": error, "error_lead": lead, "error_lines": lines,
         "entry_url": where.url("entry"), "plan_url": where.url("plan"), "history_url": where.url("history"),
-        **extra,
+        **extra(),
     }
     status = _status(error) if error else 200
     return render(request, template, context, status=status)
@@ -350,10 +356,20 @@ def _record(request: HttpRequest, where: Where, kind: RecordKind, pk: int) -> An
 
 
 def _entry_page(request: HttpRequest, where: Where, *, bound: dict[str, RecordForm] | None = None,
-                error: ShanhaiError | None = None) -> HttpResponse:
-    extra = {"records": _records(request, where, bound), "record_help": RECORD_HELP,
-             "periods": _periods(where), "national": is_national(request.user)}
-    return _grid_page(request, where, "workflow/entry.html", extra, post=False, error=error)
+                error: ShanhaiError | None = None, post: bool = False) -> HttpResponse:
+    """The report screen: the grid (posted to when `post`) and the record lists; `bound` and `error` come
+    back from a record form that was refused."""
+    def extra() -> dict[str, Any]:  # built only when the page is shown, not before a redirect
+        return {"records": _records(request, where, bound), "record_help": RECORD_HELP,
+                "periods": _periods(where), "sides": _sides(where), "national": is_national(request.user)}
+
+    return _grid_page(request, where, "workflow/entry.html", extra, post=post, error=error)
+
+
+def _sides(where: Where) -> list[dict[str, Any]]:
+    """The national office's switch between the two sides' reports."""
+    return [{"key": key, "label": label, "url": dataclasses.replace(where, side=key).url("entry"),
+             "current": where.side == key} for key, label in (("west", _("西部")), ("east", _("东部")))]
 
 
 def _periods(where: Where) -> list[dict[str, Any]]:
@@ -368,11 +384,7 @@ def _periods(where: Where) -> list[dict[str, Any]]:
 @require_http_methods(["GET", "POST"])
 def entry(request: HttpRequest, pairing_id: int, year: int) -> HttpResponse:
     where = _where(request, pairing_id, year, Kind.REPORT)
-    if request.method == "POST":
-        return _grid_page(request, where, "workflow/entry.html",
-                          {"records": _records(request, where), "record_help": RECORD_HELP,
-                           "periods": _periods(where), "national": is_national(request.user)})
-    return _entry_page(request, where)
+    return _entry_page(request, where, post=request.method == "POST")
 
 
 @entry_view
@@ -421,7 +433,7 @@ def record_delete(request: HttpRequest, pairing_id: int, year: int, kind: str, r
 @require_http_methods(["GET", "POST"])
 def plan(request: HttpRequest, pairing_id: int, year: int) -> HttpResponse:
     where = _where(request, pairing_id, year, Kind.PLAN)
-    return _grid_page(request, where, "workflow/plan.html", {})
+    return _grid_page(request, where, "workflow/plan.html", dict)
 
 
 @entry_view

@@ -128,10 +128,12 @@ def locked_report(year):
 
 
 def test_a_locked_period_shows_no_inputs_and_refuses_a_direct_post(client, year):
+    TrainingFactory(pairing=year.school, start_date=dt.date(2023, 6, 1), end_date=dt.date(2023, 6, 2), title="锁定的培训")
     sub = locked_report(year)
     c = client_for(client, year, "ziyun")
     html = c.get(url(year)).content.decode()
-    assert "已审定锁定" in html and 'name="v-' not in html and "data-delete" not in html
+    assert "已审定锁定" in html and 'name="v-' not in html
+    assert "锁定的培训" in html and "data-delete" not in html and "data-edit" not in html
     response = c.post(url(year), grid_post(sub, {"labor.employed": "1"}))
     assert response.status_code == 409
     assert "不能修改" in response.content.decode()
@@ -303,3 +305,20 @@ def test_the_history_lists_who_changed_what_from_what_to_what(client, year):
     rows = response.context["page"].object_list
     assert rows[0].what == "填报状态" and rows[0].who == "ziyun"  # newest first
     assert client_for(client, year, "ziyun").get(url(year, "history", pairing=year.other)).status_code == 404
+
+
+def test_long_record_lists_are_capped_with_a_link_to_the_admin_list(client, year):
+    from shanhai.economy.models import Placement
+
+    Placement.objects.bulk_create([Placement(pairing=year.county, year=2023, month=m % 12 + 1, kind="east", count=1)
+                                   for m in range(55)])
+    html = client_for(client, year, "ziyun").get(url(year)).content.decode()
+    assert "共 55 条" in html and "仅显示最新 50 条" in html
+    assert f"/admin/economy/placement/?pairing={year.county.pk}&amp;year=2023" in html
+
+
+def test_the_national_office_switches_sides(client, year):
+    client.force_login(year.users["national"])
+    response = client.get(url(year, side="east"))
+    assert response.context["sub"].side == "east"
+    assert [s["current"] for s in response.context["sides"]] == [False, True]
