@@ -11,9 +11,10 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from shanhai.evidence.models import ProposedFact
-from shanhai.indicators.models import Indicator
+from shanhai.indicators.models import Indicator, Qualifier
 from shanhai.web.formatting import indicator_name, number, unit_label
 
 
@@ -45,9 +46,29 @@ def fact_row(fact: ProposedFact, indicator: Indicator | None, duplicates: list[A
         "stated_rate": f"{plain(fact.stated_rate)}%" if fact.stated_rate is not None else "",
         "duplicates": duplicates,
         "duplicate_refs": _("；").join(str(d.source_ref) for d in duplicates),
+        "qualifier": _qualifier_labels().get(fact.qualifier, fact.qualifier) if fact.qualifier != "exact" else "",
     }
+
+
+def _qualifier_labels() -> dict[str, str]:
+    return {code: str(label) for code, label in Qualifier.choices}
 
 
 def indicator_options(indicators: list[Indicator]) -> list[tuple[str, str]]:
     """(code, name) for the accept form's indicator choice, in the current language."""
     return [(i.code, indicator_name(i)) for i in indicators]
+
+
+# Why the cleaner dropped a passage (the reader's codes, shanhai/evidence/cleaner.py) as a reader says it.
+DROP_REASONS = {
+    "ad": gettext_lazy("广告"), "byline": gettext_lazy("署名、责任编辑"), "image": gettext_lazy("图片说明"),
+    "licence": gettext_lazy("版权声明"), "navigation": gettext_lazy("网站导航"),
+    "widget": gettext_lazy("分享、评论等页面部件"), "metadata": gettext_lazy("发布时间、来源等信息"),
+    "repeated": gettext_lazy("重复内容"), "header": gettext_lazy("页头"), "footer": gettext_lazy("页脚"),
+}
+
+
+def dropped_rows(dropped: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The passages the cleaner dropped, each with its reason in the current language."""
+    return [{"reason": str(DROP_REASONS.get(d.get("reason", ""), d.get("reason", ""))), "text": d.get("text", "")}
+            for d in dropped]

@@ -16,7 +16,7 @@ from shanhai.core.errors import ShanhaiError
 from shanhai.evidence import review
 from shanhai.evidence.forms import DocumentForm
 from shanhai.evidence.models import ProposedFact, SourceDocument
-from shanhai.evidence.presenting import fact_row, indicator_options, shown
+from shanhai.evidence.presenting import dropped_rows, fact_row, indicator_options, shown
 from shanhai.indicators.models import Indicator, Qualifier
 from shanhai.network.models import Pairing
 
@@ -84,6 +84,7 @@ def document_review(request: HttpRequest, document_id: int) -> HttpResponse:
     return render(request, "evidence/review.html", {
         "document": document, "rows": rows, "text": highlighted(document, facts),
         "indicators": indicator_options(list(indicators.values())), "qualifiers": Qualifier.choices,
+        "dropped": dropped_rows(document.dropped or []),
     })
 
 

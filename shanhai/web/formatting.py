@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -9,6 +10,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from shanhai.network.models import PairingKind, PairingStatus
+from shanhai.regions.english import english_name
 
 _UNITS = {
     "person": gettext_lazy("人"),
@@ -82,6 +84,38 @@ def level_label(level: str) -> str:
 
 def english() -> bool:
     return (get_language() or "").startswith("en")
+
+
+def place(name: str) -> str:
+    """A division's name in the current language: 紫云苗族布依族自治县, or in English Ziyun Miao and Buyi
+    Autonomous County (regions/data/names_en.csv; a name the table lacks stays as written)."""
+    return english_name(name) if name and english() else name
+
+
+_KIND_TAIL = re.compile(r"（([^（）]*(?:（[^（）]*）[^（）]*)*)）$")
+
+
+def pairing_label(text: str) -> str:
+    """A pairing's label ("南沙区 — 紫云苗族布依族自治县（县（区、旗）结对）") in the current language:
+    division names in English, the kind in brackets translated; unit names (schools, companies) are
+    data and stay as written."""
+    if not text or not english():
+        return text
+    kind = ""
+    match = _KIND_TAIL.search(text)
+    if match:
+        text, kind = text[: match.start()], match.group(1)
+        kinds = {str(v): label for v, label in zip(_zh_kind_labels(), kind_labels().values(), strict=False)}
+        kind = kinds.get(kind, kind)
+    main = " — ".join(place(part.strip()) for part in text.split(" — "))
+    return f"{main} ({kind})" if kind else main
+
+
+def _zh_kind_labels() -> list[str]:
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        return [str(v) for v in _PAIRING_KINDS.values()]
 
 
 def indicator_name(row: Any) -> str:

@@ -23,6 +23,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from shanhai.accounts.models import Scope
 from shanhai.core.errors import ShanhaiError
@@ -35,9 +36,12 @@ from shanhai.regions.models import Region
 from shanhai.web import records
 from shanhai.web.formatting import (
     category_label,
+    english,
     indicator_name,
     kind_labels,
     level_label,
+    pairing_label,
+    place,
     side_label,
     status_labels,
     unit_label,
@@ -54,17 +58,17 @@ HEADLINE_CODES = (
 )
 # What each headline card counts, shown on the card (the counting rules are in indicators/rules.py).
 HEADLINE_COUNTS = {
-    "funds.fiscal": "按资金年度安排的财政帮扶资金合计",
-    "funds.social": "当年捐赠的款物（折价）合计",
-    "industry.investment": "当年引导落地企业的实际投资额合计",
-    "consume.sales": "当年消费帮扶销售额合计",
-    "project.count": "当年开工的帮扶项目个数",
-    "cadre.e2w": "当年选派（计划到岗）的东部党政挂职干部人数",
-    "talent.e2w": "当年选派（计划到岗）的东部专业技术人才人数",
-    "train.labor.people": "当年开班的劳动力技能培训人次",
-    "labor.employed": "当年帮助就业的人数",
+    "funds.fiscal": gettext_noop("按资金年度安排的财政帮扶资金合计"),
+    "funds.social": gettext_noop("当年捐赠的款物（折价）合计"),
+    "industry.investment": gettext_noop("当年引导落地企业的实际投资额合计"),
+    "consume.sales": gettext_noop("当年消费帮扶销售额合计"),
+    "project.count": gettext_noop("当年开工的帮扶项目个数"),
+    "cadre.e2w": gettext_noop("当年选派（计划到岗）的东部党政挂职干部人数"),
+    "talent.e2w": gettext_noop("当年选派（计划到岗）的东部专业技术人才人数"),
+    "train.labor.people": gettext_noop("当年开班的劳动力技能培训人次"),
+    "labor.employed": gettext_noop("当年帮助就业的人数"),
 }
-IN_FORCE_COUNTS = "年内在结对的对数：开始不晚于年末、未在年初前结束（含暂停，不含筹备中）"
+IN_FORCE_COUNTS = gettext_noop("年内在结对的对数：开始不晚于年末、未在年初前结束（含暂停，不含筹备中）")
 DEFAULT_CODE = "funds.fiscal"
 RANKING_CHART_ROWS = 20  # the chart shows the top ones; the table below lists every region
 
@@ -191,7 +195,7 @@ def scope_label(user: UserLike) -> str:
         "region", "pairing__east_region", "pairing__west_region", "pairing__east_org", "pairing__west_org"))
     if not scopes:
         return _("无数据范围")
-    return "、".join(str(s.region or s.pairing) for s in scopes)
+    return _("、").join(place(s.region.name) if s.region else pairing_label(str(s.pairing)) for s in scopes)
 
 
 def region_ref(code: str) -> Region:
@@ -424,7 +428,7 @@ def overview_page(user: UserLike, params: PageParams) -> OverviewPage:
     rank_title = _("%(year)s年各%(level)s地区%(indicator)s排名（%(side)s）") % {
         "year": year, "level": level_label(params.level), "indicator": name, "side": side_label(params.side)}
     links = Links.make()
-    rank_rows = [{"rank": i, "name": r.name, "code": r.code, "value": r.value,
+    rank_rows = [{"rank": i, "name": place(r.name), "code": r.code, "value": r.value,
                   "url": links.region(r.code, params.side, year)} for i, r in enumerate(ranked, start=1)]
     page.tables["ranking"] = Table("ranking", rank_title, [
         Col("rank", _("名次"), "int"), Col("name", _("地区"), link_key="url"), Col("code", _("区划代码")),
@@ -490,6 +494,8 @@ def _outside_name(code: str) -> str:
         node = index.get(upper)
         if node is not None and node.code != code and node.name not in names:
             names.append(node.name)
+    if english():
+        return ", ".join([place(region.name), *(place(n) for n in reversed(names))])
     return "".join(names) + region.name
 
 
@@ -514,7 +520,7 @@ def map_page(user: UserLike, params: PageParams, province_code: str | None = Non
     if province is not None:
         data_query += f"&province={province.code}"
     name = province.short_name if province is not None else "china"
-    scope = province.name if province is not None else scope_label(user)
+    scope = place(province.name) if province is not None else scope_label(user)
     shown = Indicator.objects.filter(code=params.code or DEFAULT_CODE).first()  # what the colours stand for
     map_name, map_unit = (indicator_name(shown), unit_label(shown.unit)) if shown is not None else ("", "")
     config = {
@@ -570,10 +576,11 @@ def map_payload(user: UserLike, params: PageParams, province_code: str | None = 
             outside = "west"
         lines.append({
             **line, "kind_label": kinds.get(line.get("kind", ""), line.get("kind", "")),
+            "label": pairing_label(line.get("label", "")),
             "outside": outside, "outside_name": _outside_name(line[outside]["code"]) if outside else "",
             "url": links.pairing(line["id"], year),  # the pairing page opens on the map's year
-            "east": {**east, "url": links.region(east["code"], "east", year)},
-            "west": {**west, "url": links.region(west["code"], "west", year)},
+            "east": {**east, "name": place(east["name"]), "url": links.region(east["code"], "east", year)},
+            "west": {**west, "name": place(west["name"]), "url": links.region(west["code"], "west", year)},
         })
     payload = {
         "year": year, "code": data.get("code", code), "province": province.code if province else None,
@@ -581,7 +588,7 @@ def map_payload(user: UserLike, params: PageParams, province_code: str | None = 
     }
     page = Page(params=params, year=year, years=years)
     if params.export:
-        scope = province.name if province is not None else scope_label(user)
+        scope = place(province.name) if province is not None else scope_label(user)
         pairs_title = _("%(scope)s结对关系清单（%(year)s年）") % {"scope": scope, "year": year}
         page.tables["pairs"] = Table("pairs", pairs_title, [
             Col("kind_label", _("结对类型")), Col("east_name", _("东部（支援方）")),
@@ -641,7 +648,7 @@ def region_page(user: UserLike, code: str, params: PageParams) -> RegionPage:
     side = params.side
     if not selectors.region_in_view(user, code=code, side=side):
         raise ShanhaiError(_("“%(region)s”（%(side)s）不在您的数据范围内，本页不显示该地区的数字。您的数据范围：%(scope)s。") % {
-            "region": region.name, "side": side_label(side), "scope": scope_label(user)}, code="forbidden")
+            "region": place(region.name), "side": side_label(side), "scope": scope_label(user)}, code="forbidden")
     years = year_choices()
     trends = Trends(user, years)
     year = params.year or trends.default_year(region=code, side=side, programme=params.programme)
@@ -655,17 +662,17 @@ def region_page(user: UserLike, code: str, params: PageParams) -> RegionPage:
                       lineage=ancestors(region), code=metric, headline_codes=heads, rank_options=_rankable(rows),
                       programmes=programme_choices(), year_note=trends.note, former_names=former_names(region))
     title = _("%(region)s（%(side)s）%(year)s年指标完成情况") % {
-        "region": region.name, "side": side_label(side), "year": year} + _quarter_label(params)
+        "region": place(region.name), "side": side_label(side), "year": year} + _quarter_label(params)
     page.tables["indicators"] = indicator_rows_table(rows, title=title, filename=title, year=year,
                                                      scope={"region": code, "side": side})
     head_cols = [Col(c, _("%(indicator)s（%(unit)s）") % {"indicator": n, "unit": u}, "int") for c, n, u in heads]
 
     links, kinds = Links.make(), kind_labels()
-    child_rows = [{"name": c.name, "code": c.code, "level": level_label(c.level),
+    child_rows = [{"name": place(c.name), "code": c.code, "level": level_label(c.level),
                    "url": links.region(c.code, side, year), **{k: c.values.get(k) for k, _n, _u in heads}}
                   for c in summary.children]
     children_title = _("%(region)s下级地区（%(year)s年，%(side)s）") % {
-        "region": region.name, "year": year, "side": side_label(side)}
+        "region": place(region.name), "year": year, "side": side_label(side)}
     page.tables["children"] = Table("children", children_title, [
         Col("name", _("地区"), link_key="url"), Col("code", _("区划代码")), Col("level", _("级别")), *head_cols,
     ], child_rows, filename=children_title)
@@ -673,7 +680,7 @@ def region_page(user: UserLike, code: str, params: PageParams) -> RegionPage:
     chart_rows = sorted((r for r in child_rows if r.get(metric) is not None), key=lambda r: r[metric], reverse=True)
     if metric in dict((c, n) for c, n, _u in heads):
         chart_title = _("%(region)s下级地区%(indicator)s（%(year)s年）") % {
-            "region": region.name, "indicator": chart_name, "year": year}
+            "region": place(region.name), "indicator": chart_name, "year": year}
         page.charts["children"] = bar_chart(
             title=chart_title, unit=chart_unit, names=[r["name"] for r in chart_rows[:RANKING_CHART_ROWS]],
             values=[r[metric] for r in chart_rows[:RANKING_CHART_ROWS]],
@@ -682,7 +689,8 @@ def region_page(user: UserLike, code: str, params: PageParams) -> RegionPage:
     # Ranked by the completion rate of the chosen indicator (the headline one by default), so a
     # small pairing that met its target is not hidden below a large one that did not.
     rate_code = metric if metric in {c for c, _n, _u in heads} else (heads[0][0] if heads else "")
-    pairing_rows = [{"label": p.label, "kind": kinds.get(p.kind, p.kind), "east": p.east_name, "west": p.west_name,
+    pairing_rows = [{"label": pairing_label(p.label), "kind": kinds.get(p.kind, p.kind), "east": place(p.east_name),
+                     "west": place(p.west_name),
                      "url": links.pairing(p.id, year), **{k: p.values.get(k) for k, _n, _u in heads},
                      "completion": p.completion.get(rate_code), "basis": _basis(p.completion_basis.get(rate_code, ""))}
                     for p in summary.pairings]
@@ -691,7 +699,7 @@ def region_page(user: UserLike, code: str, params: PageParams) -> RegionPage:
         r["rate_rank"] = rank if r["completion"] is not None else None
     rate_name = dict((c, n) for c, n, _u in heads).get(rate_code, "")
     pairings_title = _("%(region)s的结对关系（%(year)s年，按%(indicator)s完成率排名）") % {
-        "region": region.name, "year": year, "indicator": rate_name}
+        "region": place(region.name), "year": year, "indicator": rate_name}
     page.tables["pairings"] = Table("pairings", pairings_title, [
         Col("rate_rank", _("完成率名次"), "int"), Col("label", _("结对关系"), link_key="url"), Col("kind", _("结对类型")),
         Col("east", _("东部（支援方）")), Col("west", _("西部（受援方）")), *head_cols,
@@ -700,7 +708,7 @@ def region_page(user: UserLike, code: str, params: PageParams) -> RegionPage:
     ], pairing_rows, filename=pairings_title)
     page.headline = [{"code": c, "name": n, "unit": u, "value": summary.headline.get(c)} for c, n, u in heads]
     page.tables["trend"], page.charts["trend"] = _trend_parts(
-        trends, meta, year, region.name, region=code, side=side, programme=params.programme)
+        trends, meta, year, place(region.name), region=code, side=side, programme=params.programme)
     return page
 
 
@@ -761,7 +769,7 @@ def _tree(nodes: Iterable[SubPairing], year: int, links: Links) -> list[dict[str
     kinds, statuses = kind_labels(), status_labels()
 
     def node(n: SubPairing) -> dict[str, Any]:
-        return {"id": n.id, "kind": n.kind_label or kinds.get(n.kind, n.kind), "label": n.label,
+        return {"id": n.id, "kind": kinds.get(n.kind, n.kind_label or n.kind), "label": pairing_label(n.label),
                 "status": statuses.get(n.status, n.status), "url": links.pairing(n.id, year),
                 "children": [node(c) for c in n.children]}
 
@@ -788,7 +796,7 @@ def pairing_page(user: UserLike, pairing_id: int, params: PageParams) -> Pairing
     page = PairingPage(params=params, year=year, years=years, profile=profile, code=metric,
                        rank_options=_rankable(rows), tree=_tree(profile.sub_pairings, year, links),
                        year_note=trends.note)
-    label = profile.label
+    label = pairing_label(profile.label)
     title = _("%(pairing)s %(year)s年指标完成情况") % {"pairing": label, "year": year} + _quarter_label(params)
     page.tables["indicators"] = indicator_rows_table(rows, title=title, filename=title, year=year,
                                                      scope={"pairing": pairing_id})

@@ -63,3 +63,69 @@ def test_the_pairing_page_lists_records_people_and_months(browser, site) -> None
     months = set(page.locator("#table-sales td[data-key=month]").all_inner_texts())
     assert months <= {"6"}
     context.close()
+
+
+CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")  # Chinese characters and full-width punctuation
+# The page's own words (headings, column heads, labels, buttons, notes), not the data in its cells.
+UI_TEXT = """() => {
+    const picks = ['header nav a', 'header [data-logout]', 'th', 'label', 'button', 'caption', 'summary', 'h2', 'h3',
+                   'dt', '.crumbs', '.legend', '#map-legend', '.kpi .name', '.kpi .counts', '.sub .tag', '.year-note',
+                   'p.meta', '.capped', 'option', 'input[placeholder]', '.errorbox h1', '.errorbox p[lang=en]'];
+    const out = [];
+    for (const sel of picks) {
+        for (const el of document.querySelectorAll(sel)) {
+            // programme names are data; a language is named in its own language
+            if (el.closest('select[name=programme], select[name=metric], select[name=language]')) continue;
+            if (el.offsetParent === null && el.tagName !== 'OPTION') continue;
+            if (el.closest('#nav-sidebar')) continue;  // the admin's list of every app, each with its own catalogue
+            if (el.tagName === 'LABEL') {  // its own words, not the choices inside it
+                out.push([...el.childNodes].filter(n => n.nodeType === 3).map(n => n.textContent).join(''));
+            } else {
+                out.push(el.tagName === 'INPUT' ? el.placeholder : el.innerText);
+            }
+        }
+    }
+    return out;
+}"""
+
+
+def test_english_pages_carry_no_chinese_outside_the_data(browser, site) -> None:  # noqa: F811
+    from django.contrib.auth.models import User
+
+    from shanhai.evidence import review
+    from shanhai.network.models import Pairing, PairingKind
+    from tests.evidence_review.test_review_flow import ARTICLE
+
+    pairing = Pairing.objects.get(kind=PairingKind.COUNTY, east_region__code="440115", west_region__code="520425")
+    document = review.document_ingest(user=User.objects.get(username="admin"), pairing=pairing, data=None,
+                                      filename="", text=ARTICLE, title="", published=None)
+    context, page = login(browser, site, "admin")
+    with page.expect_navigation():
+        page.select_option("header select[name=language]", "en")
+    pages = {
+        "overview": "/?quarter=2",
+        "region": "/regions/520425/?side=west&month=5",
+        "pairing": f"/pairings/{pairing.id}/",
+        "map": "/map/520000/",
+        "review": f"/evidence/{document.pk}/",
+        "history": f"/admin/network/pairing/{pairing.id}/history/",
+        "404": "/regions/999999/",
+    }
+    found = {}
+    for name, url in pages.items():
+        page.goto(f"{site.url}{url}")
+        if name == "map":
+            page.wait_for_selector("#map[data-drawn='1']")
+        texts = page.evaluate(UI_TEXT)
+        chinese = sorted({t.strip() for t in texts if CJK.search(t or "")})
+        if chinese:
+            found[name] = chinese
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= 1440, name  # tables fit
+    assert not found, "\n".join(f"{k}: {v}" for k, v in found.items())
+    page.goto(f"{site.url}/regions/520425/?side=west")
+    assert page.locator("h1").inner_text().startswith("Ziyun Miao and Buyi Autonomous County")
+    page.screenshot(path=SHOTS / "region-en.png", full_page=True)
+    page.goto(f"{site.url}/pairings/{pairing.id}/")
+    assert page.locator("h1").inner_text() == "Nansha District — Ziyun Miao and Buyi Autonomous County"
+    page.screenshot(path=SHOTS / "pairing-en.png", full_page=True)
+    context.close()

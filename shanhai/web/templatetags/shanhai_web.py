@@ -32,6 +32,30 @@ def num(value: Any) -> str:
 
 
 @register.filter
+def place(name: Any) -> str:
+    """A division's name in the current language (紫云苗族布依族自治县 / Ziyun Miao and Buyi Autonomous County)."""
+    return formatting.place(str(name)) if name else ""
+
+
+@register.filter
+def pairing_label(text: Any) -> str:
+    return formatting.pairing_label(str(text)) if text else ""
+
+
+@register.filter
+def full_place(region: Any) -> str:
+    """A region with its ancestors: 贵州省安顺市紫云苗族布依族自治县, or in English from the county up."""
+    if not formatting.english():
+        return region.full_name
+    names: list[str] = []
+    node = region
+    while node is not None:
+        names.append(formatting.place(node.name))
+        node = node.parent
+    return ", ".join(names)
+
+
+@register.filter
 def pct(value: Any) -> str:
     return formatting.percent(value)
 
