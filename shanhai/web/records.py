@@ -23,7 +23,7 @@ from shanhai.activities.models import Training
 from shanhai.economy.models import Placement, Sale, Workshop
 from shanhai.network.models import Pairing
 from shanhai.people.models import Direction, Dispatch
-from shanhai.web.formatting import number
+from shanhai.web.formatting import number, place
 
 CAP = 50  # rows listed per table; the admin list has them all
 
@@ -77,8 +77,13 @@ def _yearly(qs: QuerySet, year: int, period: list[int] | None) -> QuerySet:
     return qs.filter(month__in=period) if period else qs
 
 
+def _side(org: Any, place_name: str, region: Any) -> str:
+    """A side as a pairing names it: its unit, else its place, else its region (in the page's language)."""
+    return str(org or place_name or place(region.name))
+
+
 def _pairing_label(p: Pairing) -> str:
-    return f"{p.east_org or p.east_place or p.east_region} — {p.west_org or p.west_place or p.west_region}"
+    return f"{_side(p.east_org, p.east_place, p.east_region)} — {_side(p.west_org, p.west_place, p.west_region)}"
 
 
 def trainings(user: Any, pairing: Pairing, *, year: int, quarter: int | None = None,
@@ -117,7 +122,7 @@ def workshops(user: Any, pairing: Pairing, *, year: int, quarter: int | None = N
     period = months(quarter, month)
     qs = _dated(visible(user, Workshop.objects.filter(_subtree(pairing))), "established", year, period)
     return _listed(qs.select_related("region").order_by("-established", "-id"), lambda w: {
-        "name": w.name, "region": w.region.name, "established": w.established, "jobs": w.jobs,
+        "name": w.name, "region": place(w.region.name), "established": w.established, "jobs": w.jobs,
         "at_relocation_site": number(w.at_relocation_site),
     }, Workshop, pairing, year, period)
 
@@ -129,8 +134,8 @@ def receiving_unit(dispatch: Dispatch) -> str:
         return dispatch.host.name
     p = dispatch.pairing
     if dispatch.direction == Direction.W2E:
-        return str(p.east_org or p.east_place or p.east_region)
-    return str(p.west_org or p.west_place or p.west_region)
+        return _side(p.east_org, p.east_place, p.east_region)
+    return _side(p.west_org, p.west_place, p.west_region)
 
 
 def people_on_post(user: Any, pairing: Pairing, *, on: dt.date) -> RecordList:
