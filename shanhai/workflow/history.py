@@ -25,6 +25,7 @@ from shanhai.indicators.models import Indicator, ReportedValue, Target
 from shanhai.indicators.rules import rules_by_model
 from shanhai.network.models import Pairing
 from shanhai.web.formatting import number, side_label
+from shanhai.workflow.grid import SIDES
 from shanhai.workflow.models import Explanation, State, Step, Submission
 
 SKIP = {"id", "created_at", "updated_at"}
@@ -159,6 +160,8 @@ def _value(model: type[Model], name: str, value: Any, labels: _Labels) -> str:
         return labels.indicator(value)
     if name == "pairing":
         return labels.pairing(value) or str(labels.main)
+    if f.is_relation:
+        return f"#{value}"  # another record (a project, a person): its id, nothing it might not show
     if isinstance(value, bool):
         return _("是") if value else _("否")
     if hasattr(value, "isoformat"):
@@ -172,7 +175,7 @@ def _record_row(rec: Any, labels: _Labels) -> HistoryRow:
     model = rec.instance_type
     instance = rec.instance
     if model is ReportedValue:
-        label = labels.indicator(rec.indicator_id) + (f"（{side_label(rec.side)}）" if rec.side else "")
+        label = labels.indicator(rec.indicator_id) + (f"（{SIDES[rec.side]}）" if rec.side in SIDES else "")
         what = _("填报数")
     elif model is Target:
         label, what = labels.indicator(rec.indicator_id), _("目标")
@@ -193,6 +196,17 @@ def _record_row(rec: Any, labels: _Labels) -> HistoryRow:
                               _value(model, "value", rec.value, labels)))
     elif rec.history_type == "+" and model is Explanation:
         changes.append(Change(_("说明"), "—", rec.text))
+    elif rec.history_type in ("+", "-") and model not in (ReportedValue, Target, Explanation):
+        # a record added or deleted: its filled-in fields, as they were
+        for f in model._meta.concrete_fields:
+            value = getattr(rec, f.attname, None)
+            if f.name in SKIP or f.name == "pairing" or value in (None, "", 0, False):
+                continue
+            shown = _value(model, f.name, value, labels)
+            changes.append(Change(str(f.verbose_name), "—" if rec.history_type == "+" else shown,
+                                  shown if rec.history_type == "+" else "—"))
+            if len(changes) >= 8:
+                break
     pairing_id = getattr(rec, "pairing_id", None)
     user = rec.history_user
     return HistoryRow(at=rec.history_date, who=user.get_username() if user else _("系统"),

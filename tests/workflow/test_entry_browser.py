@@ -104,15 +104,30 @@ def test_officer_types_saves_is_refused_completes_and_submits(browser, cycle):
     page.click('button[data-action="submit"]')
     page.wait_for_load_state()
     alert = page.locator(".wf-error").inner_text()
-    assert "不能报送" in alert and "「东部选派专业技术人才」为必填指标，尚未填报。" in alert
+    assert "不能报送" in alert and "「东部选派专业技术人才」为必填指标，尚未填报" in alert
     assert "「财政援助资金」" not in alert
     assert "为必填指标" in page.locator("#row-consume\\.sales .wf-notes").inner_text()
     page.screenshot(path=SHOTS / "workflow-entry-refused.png", full_page=True)
     page.screenshot(path=SHOTS / "workflow-entry-refused-top.png")
 
+    # A training added below the grid: its participants are counted in the computed column at once, and
+    # the officer need not type that figure.
+    page.click("#records-training summary")
+    form = page.locator("#records-training form.wf-record-form")
+    form.locator('select[name="training-category"]').select_option("cadre")
+    form.locator('input[name="training-title"]').fill("紫云县乡村振兴干部培训班")
+    form.locator('input[name="training-start_date"]').fill("2023-05-10")
+    form.locator('input[name="training-participants"]').fill("600")
+    form.locator('button[type="submit"]').click()
+    page.wait_for_load_state()
+    assert "已保存培训" in page.locator(".wf-messages").inner_text()
+    assert page.locator("#records-training tbody tr").count() == 1
+    assert page.locator('#row-train\\.cadre\\.people td[data-key="computed"]').inner_text() == "600"
+    assert page.locator("#row-train\\.cadre\\.people .wf-notes").inner_text() == ""
+
     # Complete and submit: saved and sent up in one click; the grid is then read-only.
     for code in REQUIRED:
-        if not page.input_value(cell(code)):
+        if not page.input_value(cell(code)) and code != "train.cadre.people":
             page.fill(cell(code), FULL[code])
     page.fill(cell("labor.employed.new"), FULL["labor.employed.new"])
     page.click('button[data-action="submit"]')
@@ -124,6 +139,18 @@ def test_officer_types_saves_is_refused_completes_and_submits(browser, cycle):
     sub = services.submission_for(year.county, year.period, Kind.REPORT, "west")
     assert sub.state == State.SUBMITTED
     page.screenshot(path=SHOTS / "workflow-entry-submitted.png", full_page=True)
+
+    # The history tab: who changed what, from what to what; the plan tab beside it.
+    page.click('.wf-tabs a[data-tab="history"]')
+    page.wait_for_load_state()
+    table = page.locator("#table-history").inner_text()
+    assert "填报状态" in table and "已报送" in table and "紫云县乡村振兴干部培训班" in table and "30,000,000" in table
+    page.screenshot(path=SHOTS / "workflow-entry-history.png", full_page=True)
+    page.click('.wf-tabs a[data-tab="plan"]')
+    page.wait_for_load_state()
+    assert page.locator('input[name="v-labor.employed"]').count() == 1
+    assert "尚未填写任何目标" in page.locator("[data-problems=general]").inner_text()
+    page.screenshot(path=SHOTS / "workflow-entry-plan.png", full_page=True)
     context.close()
 
 

@@ -302,6 +302,7 @@ def test_the_history_lists_who_changed_what_from_what_to_what(client, year):
     html = response.content.decode()
     assert "<del>2,800</del> → <ins>3,000</ins>" in html
     assert "<del>填报中</del> → <ins>已报送</ins>" in html and "学校培训" in html and "水城培训" not in html
+    assert "<ins>学校培训</ins>" in html  # a record added: its fields as entered
     rows = response.context["page"].object_list
     assert rows[0].what == "填报状态" and rows[0].who == "ziyun"  # newest first
     assert client_for(client, year, "ziyun").get(url(year, "history", pairing=year.other)).status_code == 404
@@ -322,3 +323,18 @@ def test_the_national_office_switches_sides(client, year):
     response = client.get(url(year, side="east"))
     assert response.context["sub"].side == "east"
     assert [s["current"] for s in response.context["sides"]] == [False, True]
+
+
+def test_the_history_is_paginated_newest_first(client, year):
+    from shanhai.economy.models import Placement
+
+    for m in range(60):
+        Placement.objects.create(pairing=year.county, year=2023, month=m % 12 + 1, kind="east", count=m + 1)
+    Placement.objects.create(pairing=year.county, year=2022, kind="east", count=1)  # another year: not listed
+    c = client_for(client, year, "ziyun")
+    first = c.get(url(year, "history"))
+    assert first.context["page"].paginator.count == 60 and len(first.context["page"].object_list) == 50
+    assert "第 1 / 2 页，共 60 条" in first.content.decode()
+    assert first.context["page"].object_list[0].changes[-1].new == "60"  # the last one created
+    second = c.get(url(year, "history") + "?page=2")
+    assert len(second.context["page"].object_list) == 10
