@@ -147,6 +147,10 @@ AXES_LOCKOUT_PARAMETERS = ["username"]
 # axes.W006 asks for an address lock too: one would lock out a whole county office behind one NAT address.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_RESET_ON_SUCCESS = True
+# Attempts live in the database (listed in the admin, reset from any process). On SQLite an ordinary
+# login writes nothing, so it never waits behind an import (ops/axes_handler.py); no access log there.
+AXES_HANDLER = "shanhai.ops.axes_handler.AxesHandler"
+AXES_DISABLE_ACCESS_LOG = DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
 AXES_LOCKOUT_TEMPLATE = "ops/locked_out.html"
 AXES_VERBOSE = False
 AXES_SENSITIVE_PARAMETERS = ["password", "password1", "password2", "new_password1", "new_password2"]
