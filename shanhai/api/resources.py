@@ -67,7 +67,8 @@ AREAS: dict[str, tuple[str, list[Resource]]] = {
     ]),
 }
 if "reported" in TYPES:
-    AREAS["indicators"] = ("指标上报", [from_spec("reported", "reported-values")])
+    AREAS["indicators"] = ("指标上报与目标", [from_spec("reported", "reported-values")]
+                           + ([from_spec("target", "targets")] if "target" in TYPES else []))
 
 
 def _get(request: HttpRequest, res: Resource, pk: int) -> models.Model:

@@ -20,9 +20,9 @@ from shanhai.activities.models import Activity, Training
 from shanhai.core.errors import ShanhaiError
 from shanhai.core.fields import Domain
 from shanhai.core.privacy import keyed_hash, normalise_id_number
-from shanhai.economy.models import Investment, Placement, Sale, Workshop
-from shanhai.network.models import Organisation, Pairing, PairingKind
-from shanhai.people.models import Direction, Dispatch, Person
+from shanhai.economy.models import IndustrialPark, Investment, Placement, Sale, Workshop
+from shanhai.network.models import Agreement, Organisation, Pairing, PairingKind, Programme
+from shanhai.people.models import Direction, Dispatch, Mentorship, Person, Team
 from shanhai.people.services import person_set_identity
 from shanhai.projects.models import Donation, FundAllocation, Project
 from shanhai.transfer.resolve import RefError, Resolver
@@ -188,6 +188,8 @@ class TypeSpec:
     notes: tuple[str, ...] = field(default_factory=tuple)
     # Reads ahead what a batch of parsed rows will look up one by one (people), so a row costs no query.
     prefetch: Callable[[list[RowValues], Resolver], None] | None = None
+    m2m: tuple[str, ...] = ()  # many-to-many fields the builder gives as lists (set after the record is written)
+    people: tuple[str, ...] = ()  # foreign keys to people the builder may create (written before the records)
 
     def column(self, name: str) -> Col:
         for c in self.columns:
@@ -676,6 +678,209 @@ PLACEMENT = TypeSpec(
     notes=("按汇总行导入（每行一个人数）；同一文件中自然键相同的两行会被拒绝，请合并人数。",),
 )
 
+# ---- parks, teams, mentorships, agreements, programmes ----------------------------------------
+
+def _build_park(row: RowValues, r: Resolver, pairing: Pairing) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    row.put(out, "name", "established", "area_mu")
+    if row.text("region"):
+        out["region"] = _ref(row, lambda: r.region(row.text("region"), "region", "所在地区", within=pairing.west_region))
+    else:
+        out["region"] = pairing.west_region
+    return out
+
+
+PARK = TypeSpec(
+    key="park", label="共建产业园区", model=IndustrialPark,
+    columns=(
+        *PAIRING_COLUMNS,
+        col(IndustrialPark, "name", example="南沙—紫云产业园"),
+        col(IndustrialPark, "region", kind="text", required=False, max_length=64,
+            help="受援地区内的区划；不填则为结对的西部地区", example="紫云自治县"),
+        col(IndustrialPark, "established", example="2021-06-01"),
+        col(IndustrialPark, "area_mu", example="1200", aliases=("规划面积", "面积（亩）")),
+    ),
+    natural_key=("pairing", "name"), natural_key_doc="结对关系 + 园区名称",
+    build=_with_pairing(_build_park), year_field="established",
+)
+
+
+def person_columns(prefix: str, label: str, *, required: bool, example: str = "") -> tuple[Col, ...]:
+    """姓名 / 身份证号 / 工作单位 of one person a record names (师傅, 徒弟, 团队负责人)."""
+    return (
+        Col(f"{prefix}_name", f"{label}姓名", required=required, max_length=64, example=example),
+        Col(f"{prefix}_id_number", f"{label}身份证号", max_length=32, secret=True,
+            help="仅保存加密摘要与脱敏号码，用于识别同一人员"),
+        Col(f"{prefix}_org", f"{label}工作单位", max_length=128,
+            help="结对双方地区内的单位；未填身份证号时与姓名一起识别人员"),
+    )
+
+
+def _person_ref(row: RowValues, r: Resolver, pairing: Pairing, prefix: str, label: str) -> Person | None:
+    """The person named by a row's {prefix}_name/_id_number/_org columns: found, or new (as a dispatch's)."""
+    name = row.text(f"{prefix}_name").strip()
+    if not name:
+        return None
+    org = None
+    if row.text(f"{prefix}_org"):
+        org = _ref(row, lambda: r.org(row.text(f"{prefix}_org"), f"{prefix}_org", f"{label}工作单位",
+                                      within=(pairing.east_region, pairing.west_region)))
+        if org is None:
+            return None
+    person = Person(name=name, organisation=org)
+    try:
+        person_set_identity(person, id_number=row.text(f"{prefix}_id_number") or None)
+    except ShanhaiError as e:
+        row.error(f"{prefix}_id_number", e.message)
+        return None
+    if not person.id_number_hash and org is None:
+        row.error(f"{prefix}_name", f"无法识别{label}：请填写「{label}身份证号」，或填写「{label}工作单位」与姓名一起识别。")
+        return None
+    columns = {"id_number": f"{prefix}_id_number", "name": f"{prefix}_name", "person_org": f"{prefix}_org",
+               "phone": f"{prefix}_id_number"}
+    try:
+        return r.person(person)
+    except RefError as e:
+        row.error(columns.get(e.column, f"{prefix}_name"), e.reason)
+        return None
+
+
+def _prefetch_named_people(*prefixes: str) -> Callable[[list[RowValues], Resolver], None]:
+    def prefetch(rows: list[RowValues], r: Resolver) -> None:
+        hashes, names = [], []
+        for row in rows:
+            for prefix in prefixes:
+                if row.text(f"{prefix}_id_number"):
+                    try:
+                        hashes.append(keyed_hash("id", normalise_id_number(row.text(f"{prefix}_id_number"))))
+                    except ShanhaiError:
+                        continue
+                elif row.text(f"{prefix}_name"):
+                    names.append(row.text(f"{prefix}_name").strip())
+        r.people_prefetch(hashes, names)
+        r.orgs_prefetch([row.text(f"{p}_org") for row in rows for p in prefixes if row.text(f"{p}_org")])
+
+    return prefetch
+
+
+def _build_team(row: RowValues, r: Resolver, pairing: Pairing) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    row.put(out, "name", "domain", "start_date", "end_date")
+    out["host"] = _ref(row, lambda: r.org(row.text("host"), "host", "接收单位", within=pairing.west_region))
+    if row.text("leader_name"):
+        out["leader"] = _person_ref(row, r, pairing, "leader", "团队负责人")
+    elif row.has("leader_name"):
+        out["leader"] = None
+    return out
+
+
+TEAM = TypeSpec(
+    key="team", label="组团式帮扶团队", model=Team,
+    columns=(
+        *PAIRING_COLUMNS,
+        col(Team, "name", example="南沙区组团式帮扶紫云县人民医院医疗队"),
+        col(Team, "domain", example="医疗卫生"),
+        Col("host", "接收单位", required=True, max_length=128, aliases=("受援医院", "受援学校", "帮扶医院", "帮扶学校"),
+            help="受援（西部）地区内已登记的单位（医院、学校等）", example="紫云自治县人民医院"),
+        *person_columns("leader", "团队负责人", required=False, example="李明"),
+        col(Team, "start_date", example="2023-03-01"),
+        col(Team, "end_date", example=""),
+    ),
+    natural_key=("pairing", "name"), natural_key_doc="结对关系 + 团队名称",
+    build=_with_pairing(_build_team), year_field="start_date", people=("leader",),
+    prefetch=_prefetch_named_people("leader"),
+    notes=("团队成员在后台“组团式帮扶团队”中维护；负责人按身份证号识别，未填时按姓名与工作单位识别，找不到则新建人员。",),
+)
+
+
+def _build_mentorship(row: RowValues, r: Resolver, pairing: Pairing) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    row.put(out, "domain", "start_date", "end_date")
+    out["mentor"] = _person_ref(row, r, pairing, "mentor", "师傅")
+    out["apprentice"] = _person_ref(row, r, pairing, "apprentice", "徒弟")
+    if out["mentor"] is not None and out["mentor"] is out["apprentice"]:  # the constraint, for new people too
+        row.error("apprentice_name", "「师傅」与「徒弟」不能是同一人。")
+    return out
+
+
+MENTORSHIP = TypeSpec(
+    key="mentorship", label="师带徒", model=Mentorship,
+    columns=(
+        *PAIRING_COLUMNS,
+        *person_columns("mentor", "师傅", required=True, example="李明"),
+        *person_columns("apprentice", "徒弟", required=True, example="王芳"),
+        col(Mentorship, "domain", example="教育"),
+        col(Mentorship, "start_date", example="2023-03-01"),
+        col(Mentorship, "end_date", example=""),
+    ),
+    natural_key=("pairing", "mentor", "apprentice", "start_date"),
+    natural_key_doc="结对关系 + 师傅 + 徒弟 + 开始日期（人员按身份证号，未填时按姓名 + 工作单位）",
+    build=_with_pairing(_build_mentorship), year_field="start_date", people=("mentor", "apprentice"),
+    prefetch=_prefetch_named_people("mentor", "apprentice"),
+    notes=("师傅、徒弟按身份证号识别（只保存加密摘要）；未填身份证号时按姓名与工作单位识别，找不到则新建人员。",),
+)
+
+AGREEMENT = TypeSpec(
+    key="agreement", label="协议", model=Agreement,
+    columns=(
+        *PAIRING_COLUMNS,
+        col(Agreement, "title", example="2023年南沙区—紫云自治县东西部协作协议"),
+        col(Agreement, "signed_on", example="2023-03-01", aliases=("签署日期", "日期")),
+        col(Agreement, "domains", example="教育、医疗卫生", required=False),
+    ),
+    natural_key=("pairing", "title"), natural_key_doc="结对关系 + 协议名称",
+    build=_with_pairing(_plain("title", "signed_on", "domains")), year_field="signed_on",
+    notes=("协议文件（扫描件）在后台“协议”中上传。",),
+)
+
+_PROVINCE_SPLIT = re.compile(r"[、，,；;/\s]+")
+
+
+def _provinces(row: RowValues, r: Resolver, name: str, label: str) -> list[Any]:
+    found = []
+    for part in _PROVINCE_SPLIT.split(row.text(name).strip()):
+        if not part:
+            continue
+        region = _ref(row, lambda p=part: r.region(p, name, label))
+        if region is None:
+            continue
+        if region.level != "province":
+            row.error(name, f"「{label}」中的“{part}”不是省级地区。")
+            continue
+        found.append(region)
+    return found
+
+
+def _build_programme(row: RowValues, r: Resolver) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    row.put(out, "name", "kind", "description", "start_year", "end_year")
+    if "name" in out:
+        out["name"] = out["name"].strip()
+    for name, label in (("east_provinces", "东部省份"), ("west_provinces", "西部省份")):
+        if row.has(name):
+            out[name] = _provinces(row, r, name, label)
+    return out
+
+
+PROGRAMME = TypeSpec(
+    key="programme", label="协作项目（计划）", model=Programme,
+    columns=(
+        col(Programme, "name", header="协作项目名称", aliases=("项目名称", "计划名称"), example="东西部协作（2021—2025年）"),
+        col(Programme, "kind", header="协作项目类型", example="东西部协作"),
+        col(Programme, "description", header="项目说明", aliases=("说明",), example=""),
+        col(Programme, "start_year", example="2021"),
+        col(Programme, "end_year", example="2025"),
+        Col("east_provinces", "东部省份", max_length=500, aliases=("支援方省份",),
+            help="用顿号分隔；留空表示不限", example="广东省"),
+        Col("west_provinces", "西部省份", max_length=500, aliases=("受援方省份",),
+            help="用顿号分隔；留空表示不限", example="贵州省"),
+    ),
+    natural_key=("name",), natural_key_doc="协作项目名称",
+    build=_build_programme, pairing_field=None, m2m=("east_provinces", "west_provinces"),
+    notes=("协作项目是参照数据：只有全国管理员可以导入。",),
+)
+
+
 # ---- reported indicator values ---------------------------------------------------------------
 
 def _build_reported(row: RowValues, r: Resolver) -> dict[str, Any]:
@@ -736,14 +941,64 @@ def _reported_spec() -> TypeSpec | None:
     )
 
 
+def _build_target(row: RowValues, r: Resolver) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    row.put(out, "year", "value", "note")
+    out["indicator"] = _ref(row, lambda: r.indicator(row.text("indicator"), "indicator"))
+    if row.get("pairing_no") is not None or row.text("east_region") or row.text("west_region"):
+        if row.text("region"):
+            row.error("region", "「结对关系」与「地区」只能填写一项：按结对填写时请留空「地区」。")
+        out["pairing"] = cached_pairing_ref(row, r)
+        out["region"], out["side"] = None, ""
+    elif row.text("region"):
+        region = _ref(row, lambda: r.region(row.text("region"), "region", "地区"))
+        if region is not None and not r.may_write_region(region):
+            row.error("region", f"「地区」{region.name}不在您的数据范围内。")
+        if not row.get("side"):
+            row.error("side", "按地区填写时须填写「地区所在方」（东部或西部）。")
+        out["pairing"], out["region"], out["side"] = None, region, row.get("side") or ""
+    else:
+        row.error("east_region", "请填写结对关系（东部地区、西部地区或结对编号），或填写「地区」与「地区所在方」。")
+    return out
+
+
+def _target_spec() -> TypeSpec | None:
+    """The yearly agreement's targets (年度协议目标任务): the plan page's grid as a sheet, one row per indicator."""
+    try:
+        from shanhai.indicators.models import Target
+    except ImportError:  # the importer works without the indicators app
+        return None
+    return TypeSpec(
+        key="target", label="年度目标任务", model=Target,
+        columns=(
+            Col("indicator", "指标", required=True, max_length=128, aliases=("指标代码", "指标名称", "目标任务"),
+                help="指标目录中的代码或中文名称", example="labor.employed"),
+            *pairing_ref_columns(required=False),
+            Col("region", "地区", max_length=64, help="不按结对、按地区设定目标时填写", example=""),
+            col(Target, "side", example=""),
+            col(Target, "year", example="2023"),
+            col(Target, "value", example="4500", aliases=("目标", "目标数", "年度目标"),
+                help="金额以元为单位（可写1800万或在列名注明万元）"),
+            col(Target, "note", example=""),
+        ),
+        natural_key=("indicator", "pairing", "region", "side", "year"),
+        natural_key_doc="指标 + 结对关系（或地区 + 地区所在方）+ 年度",
+        build=_build_target, year_field="year",
+        notes=("与计划页面（/work/…/plan/）的目标表相同；协议目标经审定锁定后不能再导入修改。",),
+    )
+
+
 TYPES: dict[str, TypeSpec] = {
     spec.key: spec
     for spec in (ORGANISATION, PAIRING, DISPATCH, TRAINING, ACTIVITY, PROJECT, FUND, DONATION, INVESTMENT,
-                 SALE, WORKSHOP, PLACEMENT)
+                 SALE, WORKSHOP, PLACEMENT, PARK, TEAM, MENTORSHIP, AGREEMENT, PROGRAMME)
 }
 _REPORTED = _reported_spec()
 if _REPORTED is not None:
     TYPES[_REPORTED.key] = _REPORTED
+_TARGET = _target_spec()
+if _TARGET is not None:
+    TYPES[_TARGET.key] = _TARGET
 
 
 def register(spec: TypeSpec) -> None:

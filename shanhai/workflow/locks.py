@@ -95,5 +95,5 @@ def period_place(obj: models.Model) -> tuple[str, int, int, str, bool] | None:
 
 def lock_message(lock: Lock, obj: models.Model) -> str:
     label = obj._meta.verbose_name
-    return (f"{lock.label}已{lock.state_label}并锁定，不能修改这条{label}；"
+    return (f"{lock.label}{lock.state_label}，已锁定，不能修改这条{label}；"
             "如需更正，请联系审定单位说明理由后解除锁定。")
