@@ -599,6 +599,8 @@ def _prepare(book: Any, spec: TypeSpec | None, result: ImportResult) -> tuple[Ty
                 result.notes.append(f"工作表“{sheet.name}”中没有“{spec.label}”的表头，已跳过。")
             continue
         missing = header.missing_required()
+        if missing and sheet.name == GUIDE_SHEET:
+            continue  # our template's help sheet, whose own headings (说明, 示例) look like a few columns
         if missing:
             result.file_errors.append(
                 f"工作表“{sheet.name}”缺少必填列：" + "、".join(f"「{c.header}」" for c in missing)
@@ -788,6 +790,7 @@ class GeneralPlan:
         self.seen: dict[tuple[Any, ...], tuple[str, int]] = {}
         self.creates: list[models.Model] = []
         self.updates: list[tuple[models.Model, list[str]]] = []
+        self.m2m_values: list[tuple[models.Model, dict[str, list[Any]]]] = []
         self.touched: set[tuple[int | None, int | None]] = set()
 
     def _partition_fields(self) -> list[str]:
@@ -867,6 +870,7 @@ class GeneralPlan:
 
     def _plan_row(self, source: Source, number: int, values: dict[str, Any], present: set[str]) -> list[tuple[str, str]]:
         spec = self.spec
+        m2m = {name: values.pop(name) for name in spec.m2m if name in values}  # set once the record is written
         key = key_of_values(spec, values)
         key_column = self._key_column(present)
         if key in self.seen:
@@ -893,8 +897,15 @@ class GeneralPlan:
             old = {name: self._shown(obj, name) for name in changed}
         else:
             obj = self._blank()
-            changed = list(values)
+            changed = list(values) + list(m2m)
             old = {}
+        shown = {name: "、".join(r.name for r in related) for name, related in m2m.items()}
+        if matches:
+            for name, related in m2m.items():
+                stored = list(getattr(obj, name).all())
+                if {r.pk for r in stored} != {r.pk for r in related}:
+                    changed.append(name)
+                    old[name] = "、".join(r.name for r in stored)
         for name, value in values.items():
             setattr(obj, name, value)
         if spec.key == "pairing" and obj.parent_id is None:
@@ -918,6 +929,8 @@ class GeneralPlan:
             return validation_errors(spec, e, present, self.rules)
         if spec.key == "pairing" and not matches:
             self.resolver.created_pairings.append(obj)  # type: ignore[arg-type]
+        if m2m and (not matches or any(name in changed for name in m2m)):
+            self.m2m_values.append((obj, m2m))
         listed = len(self.result.changes) < MAX_LISTED_CHANGES  # add_change keeps only the first ones
         label = self._label(values) if listed else ""
         if not matches:
@@ -933,7 +946,7 @@ class GeneralPlan:
                 self.result.add_change(Change(
                     source.name, number, "update", label,
                     [(headers.get(n, str(self.model._meta.get_field(n).verbose_name)), old.get(n, ""),
-                      self._shown(obj, n)) for n in changed],
+                      shown[n] if n in shown else self._shown(obj, n)) for n in changed],
                 ))
         else:
             self.result.unchanged += 1
@@ -1026,10 +1039,12 @@ class GeneralPlan:
                     obj.parent = obj.parent  # type: ignore[attr-defined]  # picks up the parent's new pk
                 obj.save()
         else:
-            if self.spec.key == "dispatch":
+            people = ("person",) if self.spec.key == "dispatch" else self.spec.people
+            if people:
                 self.resolver.write_people(user, reason)
                 for obj in self.creates + [o for o, _ in self.updates]:
-                    obj.person = obj.person  # type: ignore[attr-defined]  # the person's new pk
+                    for name in people:
+                        setattr(obj, name, getattr(obj, name))  # the person's new pk
             if self.creates and fast:
                 bulk.assign_ids(self.creates)
                 bulk.insert(model, self.creates, now=now)
@@ -1050,9 +1065,12 @@ class GeneralPlan:
                             obj.updated_at = now  # type: ignore[attr-defined]  # bulk_update skips auto_now
                     bulk_update_with_history(objs, model, fields, batch_size=500, default_user=user,
                                              default_change_reason=reason, default_date=now)
+        for obj, m2m in self.m2m_values:
+            for name, related in m2m.items():
+                getattr(obj, name).set(related)
         self.result.add_records(model, "created", [o.pk for o in self.creates])
         self.result.add_records(model, "updated", [o.pk for o, _ in self.updates])
-        if self.spec.key == "dispatch":
+        if self.spec.key == "dispatch" or self.spec.people:
             from shanhai.people.models import Person
 
             self.result.add_records(Person, "created", [p.pk for p in self.resolver.people_new])

@@ -120,11 +120,21 @@ def _cell(c: Col, obj: models.Model, pairing: Pairing | None, spec: TypeSpec) ->
             return person.get_gender_display() if name == "gender" and value else value
         if name == "person_org":
             return person.organisation.name if person.organisation_id else ""
+    prefix, _, part = name.rpartition("_")
+    if prefix in spec.people and part in ("name", "org"):  # 师傅姓名, 团队负责人工作单位 …
+        person = getattr(obj, prefix)
+        if person is None:
+            return ""
+        if part == "name":
+            return person.name
+        return person.organisation.name if person.organisation_id else ""
     try:
         field = obj._meta.get_field(name)
     except Exception:  # a column resolved by name rather than a model field
         return ""
     value = getattr(obj, name)
+    if field.many_to_many:  # a programme's provinces
+        return "、".join(r.name for r in value.all())
     if isinstance(field, models.ForeignKey):
         if value is None:
             return ""

@@ -130,6 +130,8 @@ def make(model: type, pairing: Pairing) -> Any:
     if name == "Mentorship":
         return Mentorship.objects.create(pairing=pairing, mentor=make(Person, pairing), apprentice=make(Person, pairing),
                                          domain="education", start_date=dt.date(2023, 3, 1))
+    if name == "Programme":  # reference data: written by the national office only
+        return ProgrammeFactory(name=f"矩阵协作项目{pairing.pk}")
     if name == "Agreement":
         return Agreement.objects.create(pairing=pairing, title="年度帮扶协议", signed_on=dt.date(2023, 3, 1))
     if name == "ReportedValue":

@@ -38,6 +38,8 @@ def _allowed(role: str, model: type) -> bool:
         return False
     if role == "national":
         return True
+    if is_reference(model):  # programmes: the national office only
+        return False
     return not (role == "institution" and model.__name__ == "Organisation")  # units: region scopes only
 
 
