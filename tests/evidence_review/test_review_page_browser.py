@@ -8,7 +8,9 @@ import re
 import pytest
 
 from tests.evidence_review.test_review_flow import ARTICLE
-from tests.web.test_web_browser import SHOTS, login, site  # noqa: F401 (site is a fixture)
+from tests.web.test_web_browser import SHOTS, login, screenshots_published, site  # noqa: F401 (site is a fixture)
+
+_publish_screenshots = screenshots_published(__file__)
 
 pytestmark = pytest.mark.browser
 

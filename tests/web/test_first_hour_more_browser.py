@@ -10,7 +10,9 @@ import re
 
 import pytest
 
-from tests.web.test_web_browser import SHOTS, chart_series, login, site  # noqa: F401 (site is a fixture)
+from tests.web.test_web_browser import SHOTS, chart_series, login, screenshots_published, site  # noqa: F401 (site is a fixture)
+
+_publish_screenshots = screenshots_published(__file__)
 
 pytestmark = pytest.mark.browser
 
