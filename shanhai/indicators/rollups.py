@@ -36,6 +36,7 @@ from shanhai.regions.lookup import get_index
 
 Key = tuple[int, int, int, int]  # (pairing id, indicator id, year, period)
 CHUNK = 2000
+COPY_ROWS = 1000  # PostgreSQL: more rows than this are upserted through COPY and a temporary table
 
 
 # --- the catalogue as ids ------------------------------------------------------------------------
@@ -189,6 +190,19 @@ def _add(model: Any, cols: Sequence[str], values: dict[tuple, int]) -> None:
 
 def upsert_rows(table: str, cols: Sequence[str], rows: Sequence[Sequence[Any]], conflict: str) -> None:
     """INSERT … VALUES (…), (…), … `conflict`, many rows a statement (about twice executemany's speed)."""
+    if connection.vendor == "postgresql" and len(rows) > COPY_ROWS:
+        # Many rows: COPY them into a temporary table, then one INSERT … SELECT … ON CONFLICT.
+        staged = f"{table}_upsert"
+        with connection.cursor() as cur:
+            cur.execute(f"CREATE TEMPORARY TABLE {staged} ON COMMIT DROP AS "  # noqa: S608
+                        f"SELECT {', '.join(cols)} FROM {table} LIMIT 0")
+            with cur.cursor.copy(f"COPY {staged} ({', '.join(cols)}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            cur.execute(f"INSERT INTO {table} ({', '.join(cols)}) SELECT {', '.join(cols)} FROM {staged} "  # noqa: S608
+                        f"{conflict}")
+            cur.execute(f"DROP TABLE {staged}")
+        return
     per = max(1, min(500, (connection.features.max_query_params or 100_000) // len(cols)))
     one = f"({', '.join(['%s'] * len(cols))})"
     head = f"INSERT INTO {table} ({', '.join(cols)}) VALUES "  # noqa: S608

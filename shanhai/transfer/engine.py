@@ -98,13 +98,23 @@ class ImportResult:
     warnings: list[RowError] = field(default_factory=list)
     warning_count: int = 0
     accept_warnings: bool = False
-    # What a committed import wrote, per type: {"model", "label", "action", "count", "url", "ids"} (`records_link`).
-    records: list[dict[str, Any]] = field(default_factory=list)
+    # What a committed import wrote, per type (`records_link`); see `records`.
+    written: list[dict[str, Any]] = field(default_factory=list)
 
     def add_records(self, model: type[models.Model], action: str, ids: list[Any]) -> None:
         """List the records this import wrote (created or updated), with a link to the admin list of them."""
         if ids:
-            self.records.append(records_link(model, action, ids))
+            self.written.append(records_link(model, action, ids))
+
+    @property
+    def records(self) -> list[dict[str, Any]]:
+        """{"model", "label", "action", "count", "url", "ids"} per type written. The admin URL is worked out
+        when first asked for (a command-line import need not load the URL configuration to write)."""
+        for written in self.written:
+            if "url" not in written:
+                base, query = _changelist_url(written["model"]), written.pop("query")
+                written["url"] = base + query if base else ""
+        return self.written
 
     @property
     def ok(self) -> bool:
@@ -150,6 +160,18 @@ class ImportResult:
         }
 
 
+def _changelist_url(label: str) -> str:
+    """The admin list of a model ("app.model"), or "" without one ("" means: no link)."""
+    from django.apps import apps
+    from django.urls import NoReverseMatch, reverse
+
+    model = apps.get_model(label)
+    try:
+        return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+    except NoReverseMatch:
+        return ""
+
+
 MAX_LINKED_IDS = 300  # beyond this, a link names the range of ids written (ids are taken in one run)
 
 
@@ -161,8 +183,6 @@ def records_link(model: type[models.Model], action: str, ids: list[Any], *,
     import takes in one run, so the range holds the import's records (and, on a busy PostgreSQL,
     possibly a record someone else created meanwhile). `ids` lists them as ranges "a-b".
     """
-    from django.urls import NoReverseMatch, reverse
-
     spans: list[list[Any]] = []
     if span is not None:  # (first id, last id, count): a fast-path batch
         ordered, spans = sorted({span[0], span[1]}), [[span[0], span[1]]]
@@ -173,18 +193,13 @@ def records_link(model: type[models.Model], action: str, ids: list[Any], *,
                 spans[-1][1] = pk
             else:
                 spans.append([pk, pk])
-    try:
-        url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
-    except NoReverseMatch:
-        url = ""
-    if url:
-        if len(spans) == 1 and spans[0][0] != spans[0][1] or len(ordered) > MAX_LINKED_IDS:
-            url += f"?id__gte={ordered[0]}&id__lte={ordered[-1]}"
-        else:
-            url += "?id__in=" + ",".join(str(pk) for pk in ordered)
+    if len(spans) == 1 and spans[0][0] != spans[0][1] or len(ordered) > MAX_LINKED_IDS:
+        query = f"?id__gte={ordered[0]}&id__lte={ordered[-1]}"
+    else:
+        query = "?id__in=" + ",".join(str(pk) for pk in ordered)
     return {
         "model": model._meta.label_lower, "label": str(model._meta.verbose_name_plural), "action": action,
-        "count": span[2] if span is not None else len(ordered), "url": url,
+        "count": span[2] if span is not None else len(ordered), "query": query,
         "ids": [f"{a}-{b}" if a != b else str(a) for a, b in spans[:MAX_LINKED_IDS]],
     }
 

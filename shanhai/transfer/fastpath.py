@@ -90,7 +90,7 @@ def run_fast(
                     _refuse_locked(spec, stage, result, user)
                 if result.writable and not dry_run:
                     pairing_ids, years = stage.write(history_user(user), reason, result.filename)
-                    result.records.extend(stage.written)
+                    result.written.extend(stage.written)
                     refresh_rollups(pairing_ids, years)
                     mark_committed(result, on_commit_inside)
             finally:

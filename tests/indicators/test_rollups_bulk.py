@@ -17,6 +17,7 @@ pytestmark = pytest.mark.django_db
 
 def test_bulk_refresh_of_many_new_pairings_and_records_equals_a_rebuild(scene, monkeypatch):
     monkeypatch.setattr(rollups, "CHUNK", 3)  # "many" from four pairings on
+    monkeypatch.setattr(rollups, "COPY_ROWS", 0)  # PostgreSQL: through COPY and a temporary table
     county = scene.nansha_ziyun
     with rollups_paused():  # written as an import writes them, then refreshed in one call
         new = [PairingFactory(parent=county, programme=county.programme, east_region=county.east_region,
