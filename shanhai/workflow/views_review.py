@@ -41,6 +41,9 @@ def refusals(view: View) -> View:
     return login_required(wrapped)
 
 
+DUE_SHOWN = 100  # a province office reports for hundreds of pairings: the earliest due first
+
+
 def entry_url(pairing_id: int, year: int, kind: str, side: str = "") -> str:
     """The data-entry (report) or plan screen of a pairing and year (built in `views_entry`)."""
     name = "workflow:plan" if kind == Kind.PLAN else "workflow:entry"
@@ -75,10 +78,11 @@ def _back(request: HttpRequest, default: str) -> HttpResponse:
 @refusals
 def work(request: HttpRequest) -> HttpResponse:
     work = my_work(request.user)
-    for item in (*work.due, *work.review, *work.returned, *work.disputes):
+    shown_due = work.due[:DUE_SHOWN]
+    for item in (*shown_due, *work.review, *work.returned, *work.disputes):
         item.url = entry_url(item.pairing.pk, item.period.year, item.kind, item.side)  # type: ignore[attr-defined]
         item.label = _kind_label(item.kind, item.side)  # type: ignore[attr-defined]
-    return render(request, "workflow/work.html", {"work": work, "action_labels": Action.choices,
+    return render(request, "workflow/work.html", {"work": work, "action_labels": Action.choices, "due": shown_due,
                                                   "reviewer": queues.reviewer(request.user)})
 
 
@@ -126,10 +130,12 @@ def review(request: HttpRequest) -> HttpResponse:
     filters = {"states": states, "programme": _int(g.get("programme")), "year": _int(g.get("year")),
                "prefecture": (g.get("prefecture") or "").strip()[:6] or None}
     queue = queues.review_queue(request.user, **filters)
+    labels = {str(v): str(label) for v, label in Action.choices}
     for item in queue.items:
         s = item.submission
         item.url = entry_url(s.pairing_id, s.period.year, s.kind, s.side)  # type: ignore[attr-defined]
         item.label = _kind_label(s.kind, s.side)  # type: ignore[attr-defined]
+        item.action_labels = [(a, labels[a]) for a in item.actions]  # type: ignore[attr-defined]
     return render(request, "workflow/review.html", {
         "queue": queue, "filters": filters, "result": result, "action_labels": Action.choices,
         "state_choices": [("submitted", "已报送"), ("reviewed", "市（州）已审核"), ("approved", "省级已审定"),
