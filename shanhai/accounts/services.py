@@ -27,6 +27,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Prefetch, Q
+from django.utils import translation
 
 from shanhai.accounts.models import Scope
 from shanhai.accounts.roles import CITY, DATA_ENTRY, NATIONAL, PROVINCE, VIEWER
@@ -246,9 +247,11 @@ def account_create(manager: AnyUser, *, username: str, name: str = "", email: st
     candidate = User(username=username, first_name=name, email=email)
     if not generated:
         try:
-            validate_password(password, candidate)
+            with translation.override("zh-hans"):  # services speak Chinese (ShanhaiError)
+                validate_password(password, candidate)
         except ValidationError as e:
-            raise ShanhaiError(_messages(e), field="password") from e
+            with translation.override("zh-hans"):
+                raise ShanhaiError(_messages(e), field="password") from e
     with transaction.atomic():
         user = User.objects.create_user(username, email=email, password=password, first_name=name,
                                         is_staff=True)  # the site's login form is the admin's
