@@ -10,6 +10,7 @@ nothing is saved (the services are all-or-nothing).
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
@@ -327,9 +328,19 @@ def _records(request: HttpRequest, where: Where, bound: dict[str, RecordForm] | 
             "form": form, "editing": instance,
             "action": _record_url(where, "record_save", kind, instance.pk if instance else None),
             "may_add": guard.role_error(kind.model, "add") is None,
+            "locked": _period_lock(guard, kind, where),
             "open": bool(bound and kind.key in bound) or edit_obj is not None,
         })
     return out
+
+
+def _period_lock(guard: WriteGuard, kind: RecordKind, where: Where) -> str:
+    """Why a new record of this kind in the period would be refused by an approval's lock ("" if none):
+    asked of the write guard with a record placed at the period's start, so the add form is not offered."""
+    month = where.period.months[0]
+    fields: dict[str, Any] = ({kind.date: dt.date(where.year, month, 1)} if kind.date
+                              else {"year": where.year, **({"month": month} if kind.monthly and where.quarter else {})})
+    return guard.lock_error(kind.model(pairing_id=where.pairing.pk, **fields)) or ""
 
 
 def _initial(kind: RecordKind, where: Where) -> dict[str, Any]:

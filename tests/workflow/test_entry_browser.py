@@ -55,6 +55,8 @@ def open_as(browser, server, user, path):
                           "value": client.cookies[settings.SESSION_COOKIE_NAME].value}])
     page = context.new_page()
     page.on("dialog", lambda dialog: dialog.accept())  # 确认报送？
+    page.csp_errors = []  # the Content-Security-Policy refuses inline script and style: none may be refused
+    page.on("console", lambda m: page.csp_errors.append(m.text) if "Content Security Policy" in m.text else None)
     page.goto(server.url + path)
     return context, page
 
@@ -151,6 +153,7 @@ def test_officer_types_saves_is_refused_completes_and_submits(browser, cycle):
     assert page.locator('input[name="v-labor.employed"]').count() == 1
     assert "尚未填写任何目标" in page.locator("[data-problems=general]").inner_text()
     page.screenshot(path=SHOTS / "workflow-entry-plan.png", full_page=True)
+    assert page.csp_errors == []
     context.close()
 
 

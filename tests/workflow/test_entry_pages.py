@@ -50,6 +50,7 @@ def test_the_officer_sees_the_grid_with_units_links_and_the_problems(client, yea
     response = c.get(url(year))
     assert response.status_code == 200
     html = response.content.decode()
+    assert "新增培训" in html and "data-locked" not in html
     assert 'name="v-labor.employed"' in html and 'name="s-labor.employed"' in html
     assert "人次" in html and "元" in html
     assert "1,234" in html  # the computed training figure, with a thousands separator
@@ -134,6 +135,7 @@ def test_a_locked_period_shows_no_inputs_and_refuses_a_direct_post(client, year)
     html = c.get(url(year)).content.decode()
     assert "已审定锁定" in html and 'name="v-' not in html
     assert "锁定的培训" in html and "data-delete" not in html and "data-edit" not in html
+    assert "data-locked" in html and "新增培训" not in html  # no add form in a locked period
     response = c.post(url(year), grid_post(sub, {"labor.employed": "1"}))
     assert response.status_code == 409
     assert "不能修改" in response.content.decode()
