@@ -32,8 +32,9 @@ def region():
 
 @pytest.fixture(autouse=True)
 def _reference_data_after_flush(request):
-    """Transactional tests flush every table, the division table and the indicator catalogue with
-    them (both are loaded once per test database, not per test): put them back before such a test."""
+    """Transactional tests flush every table, the division table, the indicator catalogue and the
+    default check rules with them (loaded once per test database, not per test): put them back before
+    such a test."""
     marker = request.node.get_closest_marker("django_db")
     transactional = "transactional_db" in request.fixturenames or bool(marker and marker.kwargs.get("transaction"))
     if not transactional:
@@ -45,6 +46,8 @@ def _reference_data_after_flush(request):
     from shanhai.regions.lookup import clear_index
     from shanhai.regions.models import Region
     from shanhai.regions.services import regions_load
+    from shanhai.workflow.defaults import default_rules_load
+    from shanhai.workflow.models import CheckRule
 
     if not Region.objects.exists():
         regions_load()
@@ -52,6 +55,8 @@ def _reference_data_after_flush(request):
     if not Indicator.objects.exists():
         catalogue_sync()
         catalogue_clear()
+    if not CheckRule.objects.exists():
+        default_rules_load(Indicator, CheckRule)
 
 
 @pytest.fixture(scope="module")

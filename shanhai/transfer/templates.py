@@ -82,7 +82,7 @@ def template_xlsx(spec: TypeSpec) -> bytes:
         required = "必填" if c.required else ("二选一" if c.required_unless or c.name == "pairing_no" else "选填")
         guide.append([c.header, required, c.format_help(), c.help, c.example])
     guide.append([])
-    guide.append(["说明"])
+    guide.append(["导入规则"])
     guide.cell(row=guide.max_row, column=1).font = bold
     for note in (*spec.notes, *GENERAL_RULES):
         guide.append([note])
