@@ -40,6 +40,8 @@ def _reference_data_after_flush(request):
     if not transactional:
         return
     request.getfixturevalue("transactional_db")
+    from shanhai.assessment.defaults import default_scheme_load
+    from shanhai.assessment.models import CapRule, GradeBand, Item, Scheme
     from shanhai.indicators.catalogue import catalogue_sync
     from shanhai.indicators.models import Indicator
     from shanhai.indicators.rollups import catalogue_clear
@@ -57,6 +59,8 @@ def _reference_data_after_flush(request):
         catalogue_clear()
     if not CheckRule.objects.exists():
         default_rules_load(Indicator, CheckRule)
+    if not Scheme.objects.filter(programme__isnull=True).exists():
+        default_scheme_load(Indicator, Scheme, Item, GradeBand, CapRule)
 
 
 @pytest.fixture(scope="module")

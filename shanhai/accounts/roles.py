@@ -13,10 +13,13 @@ DATA_APPS = ("network", "people", "activities", "projects", "economy")
 DATA_MODELS = (("indicators", "target"), ("indicators", "reportedvalue"),
                ("evidence", "sourcedocument"), ("evidence", "proposedfact"),
                ("workflow", "submission"), ("workflow", "confirmation"), ("workflow", "explanation"),
-               ("workflow", "step"))
+               ("workflow", "step"),
+               ("assessment", "assessment"), ("assessment", "score"), ("assessment", "objection"),
+               ("assessment", "item"))
 # Shared by every programme and written by the national office only.
 REFERENCE_MODELS = (("network", "programme"), ("indicators", "indicator"), ("regions", "region"),
-                    ("regions", "regionalias"), ("workflow", "period"), ("workflow", "checkrule"))
+                    ("regions", "regionalias"), ("workflow", "period"), ("workflow", "checkrule"),
+                    ("assessment", "scheme"), ("assessment", "gradeband"), ("assessment", "caprule"))
 
 NATIONAL = "全国管理员"
 PROVINCE = "省级协调员"
@@ -37,9 +40,11 @@ ROLES = {
 # Steps of the yearly cycle and account management beyond the model permissions ("app.codename").
 ROLE_EXTRA = {
     NATIONAL: ("workflow.review_submission", "workflow.approve_submission", "workflow.accept_submission",
-               "accounts.manage_accounts", "accounts.national_office"),
-    PROVINCE: ("workflow.review_submission", "workflow.approve_submission", "accounts.manage_accounts"),
-    CITY: ("workflow.review_submission", "accounts.manage_accounts"),
+               "accounts.manage_accounts", "accounts.national_office",
+               "assessment.review_assessment", "assessment.publish_assessment"),
+    PROVINCE: ("workflow.review_submission", "workflow.approve_submission", "accounts.manage_accounts",
+               "assessment.review_assessment"),
+    CITY: ("workflow.review_submission", "accounts.manage_accounts", "assessment.review_assessment"),
     DATA_ENTRY: (),
     VIEWER: (),
 }

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "shanhai.demo",
     "shanhai.indicators",
     "shanhai.workflow",
+    "shanhai.assessment",
     "shanhai.evidence",
     "shanhai.transfer",
     "shanhai.api",
