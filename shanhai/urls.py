@@ -16,5 +16,6 @@ urlpatterns = [
     path("data/", include("shanhai.transfer.urls")),
     path("evidence/", include("shanhai.evidence.urls")),
     path("work/", include("shanhai.workflow.urls")),
+    path("ops/", include("shanhai.ops.urls")),
     path("", include("shanhai.web.urls")),
 ]

@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",  # login throttling and lockout (AXES_* below)
     "ninja",  # serves the bundled Swagger UI for /api/docs (no CDN)
+    "django_tasks",  # Django's Tasks API (backport): background work, docs/ARCHITECTURE.md
+    "django_tasks_db",  # its database backend: the queue lives in the data's database
     "shanhai.core",
     "shanhai.regions",
     "shanhai.network",
@@ -122,6 +124,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # (dry run) begins DEFERRED instead (core/db.py read_atomic) and takes no write lock.
     DATABASES["default"]["OPTIONS"].setdefault("timeout", 30)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Background work (imports, rebuilds, exports) through Django's Tasks API. The queue is a table in the
+# same database, so a job is queued in the transaction that records it and survives any restart; a
+# worker (`shanhai worker`; `make demo` starts one itself) runs it. Progress and worker heartbeats go to
+# the "jobs" cache: files under var/ here (shared by the processes of one machine), Redis in production.
+TASKS = {
+    "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]},
+}
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "jobs": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+             "LOCATION": str(VAR_DIR / "jobs"), "TIMEOUT": 7 * 24 * 3600},
+}
 
 # Every password set through a form (admin, password change) passes these; `set_password` in code does not.
 AUTH_PASSWORD_VALIDATORS = [

@@ -49,6 +49,13 @@ CACHES = {
         "KEY_PREFIX": "shanhai",
         "TIMEOUT": 300,
     },
+    # Background jobs' progress and worker heartbeats, seen by every app server (ops/jobs.py).
+    "jobs": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": env.str("SHANHAI_REDIS_URL", default="redis://127.0.0.1:6380/0"),
+        "KEY_PREFIX": "shanhai-jobs",
+        "TIMEOUT": 7 * 24 * 3600,
+    },
 }
 
 # JSON Lines on stderr (honcho, then journald, collect them) and in var/log/shanhai.log.

@@ -37,12 +37,18 @@ from shanhai.accounts.writes import WriteGuard
 from shanhai.core.db import read_atomic
 from shanhai.transfer.bulk import copy_rows
 from shanhai.transfer.checks import ModelRules
-from shanhai.transfer.engine import (
+from shanhai.transfer.models import ImportBatch
+from shanhai.transfer.parsers import CellError
+from shanhai.transfer.readers import EXCEL_ERRORS, NO_VALUE
+from shanhai.transfer.resolve import Resolver
+from shanhai.transfer.rows import (
     DATED_KINDS,
     Change,
     ImportResult,
+    RowError,
     RowReader,
     Source,
+    _column_label,
     _Rollback,
     beyond,
     build_row,
@@ -53,10 +59,6 @@ from shanhai.transfer.engine import (
     refresh_rollups,
     rules_errors,
 )
-from shanhai.transfer.models import ImportBatch
-from shanhai.transfer.parsers import CellError
-from shanhai.transfer.readers import EXCEL_ERRORS, NO_VALUE
-from shanhai.transfer.resolve import Resolver
 from shanhai.transfer.specs import PAIRING_NAMES, RowValues, TypeSpec, cached_pairing_ref
 
 BATCH = 20_000
@@ -77,6 +79,7 @@ def run_fast(
                 if suspects:
                     stage.report_duplicates(result, sources, suspects, verified=result.ok)
                 if result.ok:
+                    result.stage("正在比对已有记录")
                     if not dry_run:
                         stage.lock_target()
                     if stage.target_has_rows():
@@ -89,6 +92,7 @@ def run_fast(
                     _require_roles(spec, result, user)
                     _refuse_locked(spec, stage, result, user)
                 if result.writable and not dry_run:
+                    result.stage("正在写入数据库")
                     pairing_ids, years = stage.write(history_user(user), reason, result.filename)
                     result.written.extend(stage.written)
                     refresh_rollups(pairing_ids, years)
@@ -672,8 +676,6 @@ class Stage:
 
 
 def _report(result: ImportResult, sources: list[Source], sheet_no: int, row_no: int, column: str, reason: str) -> None:
-    from shanhai.transfer.engine import RowError, _column_label
-
     source = next(s for s in sources if s.number == sheet_no)
     header = source.header.headers.get(column) or _column_label(source.header.spec, column)
     result.bad_rows += 1

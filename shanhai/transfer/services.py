@@ -18,6 +18,9 @@ from django.utils import timezone
 
 from shanhai.accounts.writes import WriteGuard
 from shanhai.core.errors import ShanhaiError
+from shanhai.core.progress import Progress
+from shanhai.ops.jobs import job_active_for, job_submit
+from shanhai.ops.models import Job
 from shanhai.transfer import uploads
 from shanhai.transfer.engine import ImportResult, _prepare, import_file
 from shanhai.transfer.models import ImportRun, RunStatus
@@ -116,12 +119,7 @@ def import_run_check(*, user: User, upload: UploadedFile, type_key: str | None =
     return run
 
 
-def import_run_commit(*, run: ImportRun, user: User, accept_warnings: bool = False) -> ImportRun:
-    """Import a checked upload for real; it is checked again, all or nothing.
-
-    The run's status and result are saved inside the import's transaction, so they commit or roll back
-    with the data. A file with warnings (dates beyond next year) needs `accept_warnings`.
-    """
+def _may_commit(run: ImportRun, user: User, accept_warnings: bool) -> None:
     if run.user_id != user.pk and not user.is_superuser:
         raise ShanhaiError("这不是您上传的文件。", code="forbidden")
     if run.status != RunStatus.CHECKED:
@@ -129,6 +127,35 @@ def import_run_commit(*, run: ImportRun, user: User, accept_warnings: bool = Fal
     _check_permission(user, run.type_key)
     if run.result.get("warning_count") and not accept_warnings:
         raise ShanhaiError("请先核对上面列出的日期，勾选“我已核对以上日期”后再确认导入。", code="warnings")
+
+
+def run_subject(run: ImportRun) -> str:
+    return f"transfer.importrun:{run.pk}"
+
+
+def import_run_submit(*, run: ImportRun, user: User, accept_warnings: bool = False, backend: str = "default") -> Job:
+    """Confirm a checked upload: the import runs in the background as this user (`jobs.import_commit`).
+
+    Refused at once, before anything is queued, for what the page can say now (not the uploader, not
+    checked, no permission, dates not confirmed, already being imported)."""
+    _may_commit(run, user, accept_warnings)
+    if job_active_for(run_subject(run)) is not None:
+        raise ShanhaiError("该文件正在后台导入，请等待完成。", code="state")
+    return job_submit(kind="transfer.import", label=f"导入：{run.filename}", user=user, subject=run_subject(run),
+                      params={"run": run.pk, "accept_warnings": accept_warnings}, backend=backend)
+
+
+def import_run_commit(*, run: ImportRun, user: User, accept_warnings: bool = False,
+                      progress: Progress | None = None) -> ImportRun:
+    """Import a checked upload for real; it is checked again, all or nothing.
+
+    The run's status and result are saved inside the import's transaction, so they commit or roll back
+    with the data. A file with warnings (dates beyond next year) needs `accept_warnings`. The page runs
+    this in the background (`import_run_submit`); `progress` is told the rows read against the check's count.
+    """
+    _may_commit(run, user, accept_warnings)
+    if progress is not None:
+        progress.start(int(run.result.get("rows") or 0) or None, f"导入：{run.filename}")
 
     def record(result: ImportResult) -> None:  # inside the transaction, after the data is written
         # A second confirmation racing this one waits here for the first to commit, then finds it imported.
@@ -140,7 +167,7 @@ def import_run_commit(*, run: ImportRun, user: User, accept_warnings: bool = Fal
 
     with uploads.local_copy(run) as path:
         result = import_file(path, type_key=run.type_key, dry_run=False, user=user, filename=run.filename,
-                             accept_warnings=accept_warnings, on_commit_inside=record)
+                             accept_warnings=accept_warnings, on_commit_inside=record, progress=progress)
         if not result.ok:
             return _refuse(run, result)
         if not result.committed:  # new warnings since the check: show them, keep the file

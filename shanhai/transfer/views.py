@@ -14,9 +14,11 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from shanhai.core.errors import ShanhaiError
+from shanhai.ops.jobs import job_latest_for, job_status
 from shanhai.transfer.exports import XLSX_MIME, export_response
+from shanhai.transfer.models import ImportRun, RunStatus
 from shanhai.transfer.selectors import export_columns, export_rows, records, runs_for
-from shanhai.transfer.services import can_import, import_run_check, import_run_commit
+from shanhai.transfer.services import can_import, import_run_check, import_run_submit, run_subject
 from shanhai.transfer.specs import TYPES, get_spec
 from shanhai.transfer.templates import template_csv, template_xlsx
 
@@ -69,17 +71,27 @@ def template(request: HttpRequest, type_key: str, fmt: str) -> HttpResponse:
 @require_GET
 def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     run = get_object_or_404(runs_for(request.user), pk=pk)
-    return render(request, "transfer/run.html", {"run": run, "result": run.result})
+    return render(request, "transfer/run.html", _run_context(run))
+
+
+def _run_context(run: ImportRun, **extra: Any) -> dict[str, Any]:
+    """The run and, while it is being imported or if its import failed, its background job's status."""
+    job = job_latest_for(run_subject(run))
+    status = job_status(job) if job is not None and (job.active or run.status == RunStatus.CHECKED) else None
+    if status is not None and not status["active"]:
+        run.refresh_from_db()  # the job may have finished between the two reads
+    return {"run": run, "result": run.result, "job": status, **extra}
 
 
 @login_required
 @require_POST
 def run_commit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Queue the import (it runs in the background as this user); the run page shows its progress."""
     run = get_object_or_404(runs_for(request.user), pk=pk)
     try:
-        run = import_run_commit(run=run, user=request.user, accept_warnings=request.POST.get("accept_warnings") == "1")
+        import_run_submit(run=run, user=request.user, accept_warnings=request.POST.get("accept_warnings") == "1")
     except ShanhaiError as e:
-        return render(request, "transfer/run.html", {"run": run, "result": run.result, "error": e.message}, status=400)
+        return render(request, "transfer/run.html", _run_context(run, error=e.message), status=400)
     return redirect("transfer:run", pk=run.pk)
 
 
