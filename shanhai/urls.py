@@ -16,6 +16,7 @@ urlpatterns = [
     path("data/", include("shanhai.transfer.urls")),
     path("evidence/", include("shanhai.evidence.urls")),
     path("work/", include("shanhai.workflow.urls")),
+    path("assessment/", include("shanhai.assessment.urls")),
     path("ops/", include("shanhai.ops.urls")),
     path("", include("shanhai.web.urls")),
 ]

@@ -59,6 +59,7 @@ def nav_items(context: dict[str, Any]) -> list[dict[str, Any]]:
         ("map", reverse("web:map"), _("结对地图"), here.startswith(reverse("web:map"))),
     ]
     items += _workflow_items(request, user, here)  # 审核 / 对账 / 账号管理 for those allowed (issue 9)
+    items.append(("assessment", reverse("assessment:index"), _("年度考核"), here.startswith("/assessment/")))
     if rights["import"]:
         items.append(("data", reverse("transfer:index"), _("数据导入"), here.startswith(reverse("transfer:index"))))
     if rights["report"]:
