@@ -1,4 +1,5 @@
-"""`/healthz`: is this process able to serve? JSON, 200 when the database and the cache answer, else 503.
+"""`/healthz`: is this process able to serve? JSON, 200 when the database and the cache answer, else 503;
+with the background queue's depth and the last worker heartbeat (`queue`, not part of the verdict).
 
 No login, no session, no database write; answers on plain HTTP from the loopback even when the site
 redirects to HTTPS (settings.production: SECURE_REDIRECT_EXEMPT), so a monitor or the Procfile's
@@ -40,9 +41,20 @@ def _cache() -> None:
         raise RuntimeError("cache round trip")
 
 
+def _queue() -> dict:
+    """Background jobs waiting and running, and when a worker was last alive. Informative: a web server
+    stays in the load balancer while workers are down (jobs wait in the database queue)."""
+    from shanhai.ops.jobs import queue_health
+
+    figures: dict = {}
+    result = _timed(lambda: figures.update(queue_health()))
+    return {**result, **figures}
+
+
 @never_cache
 @require_GET
 def healthz(request):
     checks = {"database": _timed(_database), "cache": _timed(_cache)}
     ok = all(c["ok"] for c in checks.values())
+    checks["queue"] = _queue()
     return JsonResponse({"status": "ok" if ok else "fail", "checks": checks}, status=200 if ok else 503)

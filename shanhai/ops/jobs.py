@@ -281,8 +281,22 @@ def _task_failed(job: Job) -> None:
             status="FAILED", finished_at=timezone.now())
 
 
-def jobs_pending_count() -> int:
-    return Job.objects.filter(status=JobStatus.QUEUED).count()
+WORKER_BEAT_KEY = "workers:beat"
+
+
+def worker_beat() -> None:
+    """A worker says it is alive (at start and every reaper pass), for /healthz."""
+    _cache_set(WORKER_BEAT_KEY, {"at": time.time(), "worker": worker_name()})
+
+
+def queue_health() -> dict[str, Any]:
+    """Jobs waiting and running, and how long ago a worker last said it was alive (None: never seen)."""
+    counts = dict.fromkeys((JobStatus.QUEUED, JobStatus.RUNNING), 0)
+    for status in Job.objects.filter(status__in=list(counts)).values_list("status", flat=True):
+        counts[status] += 1
+    beat = _cache_get(WORKER_BEAT_KEY)
+    seen = round(time.time() - float(beat["at"]), 1) if isinstance(beat, dict) else None
+    return {"queued": counts[JobStatus.QUEUED], "running": counts[JobStatus.RUNNING], "worker_seen_seconds": seen}
 
 
 # ---- what a page shows -----------------------------------------------------------------------

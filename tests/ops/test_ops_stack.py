@@ -153,6 +153,12 @@ def test_the_procfile_serves_https_with_healthz(tmp_path, stack_ready):
         assert health is not None and health.status == 200, output[-4000:]
         body = json.loads(health.read())
         assert body["status"] == "ok" and body["checks"]["database"]["ok"] and body["checks"]["cache"]["ok"]
+        # The Procfile's worker waits for the web line's migrations, then says it is alive.
+        while time.monotonic() < deadline and body["checks"]["queue"]["worker_seen_seconds"] is None:
+            time.sleep(1)
+            body = json.loads(_get(f"{base}/healthz", context).read())
+        assert body["checks"]["queue"]["ok"] and body["checks"]["queue"]["queued"] == 0
+        assert body["checks"]["queue"]["worker_seen_seconds"] is not None, output[-4000:]
 
         page = _get(f"{base}/admin/login/", context)
         html = page.read().decode()

@@ -1,3 +1,5 @@
+import subprocess
+import sys
 from argparse import ArgumentParser
 
 from django.conf import settings
@@ -26,4 +28,15 @@ class Command(BaseCommand):
                               f" / Not serving: run `shanhai runserver {addrport}`, then open http://{addrport}/ .")
             return
         self.stdout.write(f"打开 http://{addrport}/ 查看看板与地图；数据管理在 http://{addrport}/admin/ 。")
-        call_command("runserver", addrport, use_reloader=False, insecure_serving=True)
+        # Background work (confirmed imports, rebuilds, large exports) needs a worker: one runs beside the
+        # server for as long as it does (stopped with it).
+        worker = subprocess.Popen([sys.executable, "-m", "shanhai.cli", "worker", "--verbosity", "0"])
+        self.stdout.write(f"后台任务进程已启动（进程号 {worker.pid}）。")
+        try:
+            call_command("runserver", addrport, use_reloader=False, insecure_serving=True)
+        finally:
+            worker.terminate()
+            try:
+                worker.wait(10)
+            except subprocess.TimeoutExpired:
+                worker.kill()
