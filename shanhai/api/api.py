@@ -41,6 +41,7 @@ api = NinjaAPI(
 
 for area, router in routers():
     api.add_router(f"/{area}/", router)
+api.add_router("/assessment/", "shanhai.assessment.api.router")  # read endpoints of the assessment (issue 10)
 
 
 def _errors(request: HttpRequest, status: int, errors: list[dict[str, Any]]) -> HttpResponse:
