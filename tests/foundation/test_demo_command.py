@@ -2,6 +2,7 @@
 
 import os
 import re
+import signal
 import socket
 import subprocess
 import sys
@@ -26,7 +27,7 @@ def _run_demo(var_dir: Path) -> tuple[subprocess.Popen, str, float]:
     started = time.monotonic()
     proc = subprocess.Popen(
         [sys.executable, "-m", "shanhai.cli", "demo", "--addrport", f"127.0.0.1:{port}"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
     )
     url = f"http://127.0.0.1:{port}/admin/login/"
     output = []
@@ -42,17 +43,20 @@ def _run_demo(var_dir: Path) -> tuple[subprocess.Popen, str, float]:
                 output.append(proc.stdout.read())
                 pytest.fail("demo exited early:\n" + "".join(output))
             time.sleep(0.5)
-    proc.kill()
+    os.killpg(proc.pid, signal.SIGKILL)
     pytest.fail("demo did not answer in time")
 
 
 def _stop(proc: subprocess.Popen) -> str:
+    """Terminate the demo as a user's Ctrl-C or service stop would; its output ends only once every process
+    holding it (the server and the worker it started) is gone, so a worker left behind fails here."""
     proc.terminate()
     try:
-        out, _ = proc.communicate(timeout=10)
+        out, _ = proc.communicate(timeout=30)
     except subprocess.TimeoutExpired:
-        proc.kill()
-        out, _ = proc.communicate()
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
+        pytest.fail("the demo or its background worker did not stop within 30 s of SIGTERM")
     return out
 
 

@@ -1,3 +1,5 @@
+import os
+import signal
 import subprocess
 import sys
 from argparse import ArgumentParser
@@ -30,7 +32,11 @@ class Command(BaseCommand):
         self.stdout.write(f"打开 http://{addrport}/ 查看看板与地图；数据管理在 http://{addrport}/admin/ 。")
         # Background work (confirmed imports, rebuilds, large exports) needs a worker: one runs beside the
         # server for as long as it does (stopped with it).
-        worker = subprocess.Popen([sys.executable, "-m", "shanhai.cli", "worker", "--verbosity", "0"])
+        # A terminated demo must stop its worker too: SIGTERM becomes SystemExit so `finally` runs, and the
+        # worker also stops by itself when its parent is gone (killed with SIGKILL, say).
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+        worker = subprocess.Popen([sys.executable, "-m", "shanhai.cli", "worker", "--verbosity", "0",
+                                   "--parent", str(os.getpid())])
         self.stdout.write(f"后台任务进程已启动（进程号 {worker.pid}）。")
         try:
             call_command("runserver", addrport, use_reloader=False, insecure_serving=True)

@@ -6,6 +6,8 @@ says it is alive (for /healthz)."""
 
 from __future__ import annotations
 
+import os
+import signal
 import threading
 import time
 from argparse import ArgumentParser
@@ -26,6 +28,13 @@ def _migrations_pending() -> bool:
     return bool(executor.migration_plan(executor.loader.graph.leaf_nodes()))
 
 
+def _exit_with(parent: int) -> None:
+    """Stop this worker (gracefully, as on SIGTERM) once `parent` is no longer its parent process."""
+    while os.getppid() == parent:
+        time.sleep(1)
+    os.kill(os.getpid(), signal.SIGTERM)
+
+
 class Command(BaseCommand):
     help = "运行后台任务（导入、重算汇总、导出）/ Run background jobs"
 
@@ -35,9 +44,13 @@ class Command(BaseCommand):
         parser.add_argument("--wait-migrations", type=float, default=600.0,
                             help="最多等待数据库迁移完成的秒数")
         parser.add_argument("--batch", action="store_true", help="做完队列中的任务后退出")
+        parser.add_argument("--parent", type=int, default=0,
+                            help="该进程号的进程结束时本进程随之退出（演示站点用）")
 
     def handle(self, *args: Any, backend: str, interval: float, wait_migrations: float, batch: bool,
-               **options: Any) -> None:
+               parent: int, **options: Any) -> None:
+        if parent:
+            threading.Thread(target=_exit_with, args=(parent,), name="parent-watch", daemon=True).start()
         deadline = time.monotonic() + wait_migrations
         told = False
         while _migrations_pending():
