@@ -67,6 +67,7 @@ class Progress:
     def finish(self) -> None:
         if self.total is not None:
             self.done = max(self.done, self.total)
+        self.stage_label = ""  # done: the last line says how much and how long, not the last phase
         self.changed(force=True, final=True)
 
     def changed(self, *, force: bool = False, final: bool = False) -> None:

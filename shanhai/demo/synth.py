@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import Model
 
 from shanhai.activities.models import Activity, ActivityKind, Training, TrainingCategory
+from shanhai.core.progress import Progress
 from shanhai.economy.models import (
     IndustrialPark,
     Investment,
@@ -411,8 +412,9 @@ class Generator:
 
 
 @transaction.atomic
-def synth(scale: str = "demo", seed: int = 2021) -> dict[str, int]:
-    """Generate the network below the county pairs and their records; returns row counts by kind."""
+def synth(scale: str = "demo", seed: int = 2021, progress: Progress | None = None) -> dict[str, int]:
+    """Generate the network below the county pairs and their records; returns row counts by kind.
+    `progress` counts the county pairs done."""
     from shanhai.demo.fixture import demo_network_load
 
     gen = Generator(scale, seed)
@@ -428,9 +430,13 @@ def synth(scale: str = "demo", seed: int = 2021) -> dict[str, int]:
         county_pairs = gen.national_network(programme, pairs)
     fresh = [p for p in county_pairs if not p.dispatches.exists()]
     # Roll-ups are rebuilt once afterwards (`indicators rebuild`), not maintained row by row here.
+    progress = progress or Progress()
+    progress.start(len(fresh))
     with rollups_paused():
         for i in range(0, len(fresh), CHUNK_PAIRS):
             chunk = fresh[i:i + CHUNK_PAIRS]
             gen.sub_network(chunk)
             gen.records(chunk)
+            progress.update(i + len(chunk))
+    progress.finish()
     return gen.counts

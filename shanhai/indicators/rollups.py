@@ -29,6 +29,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
+from shanhai.core.progress import Progress
 from shanhai.indicators.models import Agg, Indicator, PairingValue, RebuildState, RegionValue, TreeValue
 from shanhai.indicators.rules import RULES
 from shanhai.network.models import Pairing
@@ -401,20 +402,30 @@ class RebuildReport:
     resumed_from: int = 0
 
 
-def rollups_rebuild(*, batch: int = 2000, resume: bool = True, log: Any = None) -> RebuildReport:
-    """Recompute every roll-up from the records; resumable (an interrupted run continues)."""
+def rollups_rebuild(*, batch: int = 2000, resume: bool = True, log: Any = None,
+                    progress: Progress | None = None) -> RebuildReport:
+    """Recompute every roll-up from the records; resumable (an interrupted run continues). `progress`
+    (`core.progress`) counts pairings recomputed, then indicators summed up the trees and regions."""
     report = RebuildReport()
+    progress = progress or Progress()
     state = RebuildState.objects.filter(finished_at__isnull=True).order_by("-id").first() if resume else None
     if state is None:
         state = RebuildState.objects.create(started_at=timezone.now())
     else:
         report.resumed_from = state.last_pairing_id
     if state.phase == "pairings":
-        _rebuild_pairing_values(state, batch, report, log)
+        progress.unit = "个结对"
+        progress.start(Pairing.objects.filter(id__gt=state.last_pairing_id).count(), "重算各结对的指标值")
+        _rebuild_pairing_values(state, batch, report, log, progress)
+        progress.finish()
         state.phase = "totals"
         state.save(update_fields=["phase"])
-    _rebuild_totals(report, log)
+    progress.unit = "项指标"
+    progress.start(len(catalogue().ids), "汇总到上级结对和各级地区")
+    _rebuild_totals(report, log, progress)
+    progress.stage("正在更新统计信息")
     analyze([PairingValue, TreeValue, RegionValue])
+    progress.finish()
     state.finished_at = timezone.now()
     state.phase = "done"
     state.save(update_fields=["finished_at", "phase"])
@@ -430,7 +441,8 @@ def analyze(models: Sequence[Any] | None = None) -> None:
             cur.execute(f"ANALYZE {model._meta.db_table}")
 
 
-def _rebuild_pairing_values(state: RebuildState, batch: int, report: RebuildReport, log: Any) -> None:
+def _rebuild_pairing_values(state: RebuildState, batch: int, report: RebuildReport, log: Any,
+                            progress: Progress) -> None:
     pv = PairingValue._meta.db_table
     while True:
         ids = list(Pairing.objects.filter(id__gt=state.last_pairing_id).order_by("id").values_list("id", flat=True)[:batch])
@@ -446,12 +458,13 @@ def _rebuild_pairing_values(state: RebuildState, batch: int, report: RebuildRepo
             state.last_pairing_id = hi
             state.save(update_fields=["last_pairing_id"])
         report.pairings += len(ids)
+        progress.update(report.pairings)
         if log:
             log(f"结对 {report.pairings} 个已重算（至 id {hi}）")
     # Values of pairings deleted meanwhile went with them (on_delete=CASCADE).
 
 
-def _rebuild_totals(report: RebuildReport, log: Any) -> None:
+def _rebuild_totals(report: RebuildReport, log: Any, progress: Progress | None = None) -> None:
     cat = catalogue()
     where = places(Pairing.objects.values_list("id", flat=True))
     node_cache: dict[int, list[tuple[int, str]]] = {}
@@ -464,6 +477,8 @@ def _rebuild_totals(report: RebuildReport, log: Any) -> None:
             TreeValue.objects.filter(indicator_id=ind).delete()
             RegionValue.objects.filter(indicator_id=ind).delete()
             if ind in cat.last or code not in RULES:
+                if progress is not None:
+                    progress.advance()
                 continue
             tree: dict[tuple, int] = defaultdict(int)
             region: dict[tuple, int] = defaultdict(int)
@@ -484,5 +499,7 @@ def _rebuild_totals(report: RebuildReport, log: Any) -> None:
             report.region_values += insert_rows(
                 RegionValue._meta.db_table, ("indicator_id", "side", "node", "programme_id", "year", "period", "value"),
                 ((*k, v) for k, v in region.items() if v))
+        if progress is not None:
+            progress.advance()
         if log:
             log(f"指标 {code} 汇总完成")

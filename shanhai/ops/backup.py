@@ -7,10 +7,13 @@ import os
 import shutil
 import sqlite3
 import subprocess
+import time
 from pathlib import Path
 
 from django.db import connections
 from django.db.backends.base.base import BaseDatabaseWrapper
+
+from shanhai.core.progress import Progress
 
 
 def is_sqlite(connection: BaseDatabaseWrapper) -> bool:
@@ -43,9 +46,11 @@ def _tool(name: str) -> str:
     return path
 
 
-def backup(path: Path, connection: BaseDatabaseWrapper | None = None) -> Path:
-    """Write a backup of the database to `path` (a file; created with mode 600)."""
+def backup(path: Path, connection: BaseDatabaseWrapper | None = None, progress: Progress | None = None) -> Path:
+    """Write a backup of the database to `path` (a file; created with mode 600). `progress` counts SQLite
+    pages copied of the total, or the megabytes pg_dump has written."""
     connection = connection or connections["default"]
+    progress = progress or Progress()
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".part")
     tmp.unlink(missing_ok=True)
@@ -53,8 +58,17 @@ def backup(path: Path, connection: BaseDatabaseWrapper | None = None) -> Path:
     if is_sqlite(connection):
         connection.ensure_connection()
         target = sqlite3.connect(tmp)
+        progress.unit = "页"
+
+        def copied(status: int, remaining: int, total: int) -> None:
+            if progress.total != total:
+                progress.start(total)
+            progress.update(total - remaining)
+
         try:
-            connection.connection.backup(target)
+            # 4 MB at a time, so the bar moves; a write meanwhile restarts the copy (it stays consistent)
+            connection.connection.backup(target, pages=1024, progress=copied)
+            progress.stage("正在检查备份文件")
             (ok,) = target.execute("PRAGMA integrity_check").fetchone()
             if ok != "ok":
                 raise RuntimeError(f"backup integrity check: {ok}")
@@ -62,9 +76,17 @@ def backup(path: Path, connection: BaseDatabaseWrapper | None = None) -> Path:
             target.close()
     else:
         args, env = _pg_env(connection)
-        subprocess.run([_tool("pg_dump"), "--format=custom", "--no-owner", "--file", str(tmp), *args],
-                       env=env, check=True)
+        progress.unit = "MB"
+        progress.start(None)
+        dump = subprocess.Popen([_tool("pg_dump"), "--format=custom", "--no-owner", "--file", str(tmp), *args],
+                                env=env)
+        while dump.poll() is None:
+            time.sleep(0.5)
+            progress.update(tmp.stat().st_size // (1024 * 1024))
+        if dump.returncode:
+            raise subprocess.CalledProcessError(dump.returncode, "pg_dump")
     tmp.replace(path)
+    progress.finish()
     return path
 
 

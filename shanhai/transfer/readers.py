@@ -706,13 +706,17 @@ _DIMENSION = re.compile(rb'<(?:\w+:)?dimension ref="[A-Z]+\d+:?[A-Z]*(\d*)"')
 
 def estimate_rows(path: Path) -> int | None:
     """About how many rows the file holds, for a progress bar's total, without reading it as data: the
-    lines of a CSV, or the declared dimension of each worksheet of an xlsx. None when it cannot tell."""
+    lines of a CSV less its header, or the declared dimension of each worksheet of an xlsx less its header
+    row. None when it cannot tell."""
     try:
         with path.open("rb") as f:
             head = f.read(4)
             if head != _ZIP_MAGIC:
                 f.seek(0)
-                return sum(chunk.count(b"\n") for chunk in iter(lambda: f.read(1 << 20), b"")) or None
+                lines = sum(chunk.count(b"\n") for chunk in iter(lambda: f.read(1 << 20), b""))
+                f.seek(-1, 2)
+                lines += f.read(1) != b"\n"  # a last line without its newline
+                return lines - 1 if lines > 1 else None
         total = 0
         with zipfile.ZipFile(path) as z:
             for name in z.namelist():
@@ -720,7 +724,7 @@ def estimate_rows(path: Path) -> int | None:
                     with z.open(name) as sheet:
                         m = _DIMENSION.search(sheet.read(4096))
                     if m and m.group(1):
-                        total += int(m.group(1))
+                        total += max(0, int(m.group(1)) - 1)
         return total or None
     except (OSError, zipfile.BadZipFile, ValueError):
         return None

@@ -25,6 +25,14 @@ def test_rebuild_command_restores_the_roll_ups(scene, admin_user):
     assert row(indicator_table(admin_user, pairing=scene.school.pk, year=2023), "consume.sales").computed == 42
 
 
+def test_rebuild_shows_its_progress_on_stderr(scene, capsys):
+    SaleFactory(pairing=scene.school, amount=42)
+    call_command("indicators", "rebuild", "--restart", stdout=io.StringIO())
+    lines = capsys.readouterr().err.splitlines()
+    assert any(line.startswith("重算各结对的指标值 · ") and "个结对（100%）" in line for line in lines), lines
+    assert lines[-1].startswith("汇总到上级结对和各级地区 · ") and "项指标（100%）" in lines[-1], lines
+
+
 def test_sync_keeps_codes_and_restores_names():
     Indicator.objects.filter(code="funds.fiscal").update(zh="改错的名称")
     call_command("indicators", "sync", stdout=io.StringIO())

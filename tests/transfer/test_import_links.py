@@ -62,12 +62,14 @@ def test_few_scattered_ids_are_named_and_many_give_their_range():
     assert run["query"] == "?id__gte=7&id__lte=11" and run["ids"] == ["7-11"]
 
 
-def test_command_line_prints_counts_per_type(pairing, csv_file):
+def test_command_line_prints_counts_per_type(pairing, csv_file, capsys):
     out = io.StringIO()
     path = csv_file([TRAINING_HEAD, PAIR + ["专业技术人才培训", "班一", "2023-05-08", "2023-05-12", "40"]])
     call_command("import", str(path), stdout=out)
     text = out.getvalue()
     assert "培训：新增1条" in text and "/admin/activities/training/?id__in=" in text
+    bar = capsys.readouterr().err.splitlines()  # the progress bar, on stderr so --json output stays clean
+    assert bar and bar[-1].startswith("导入 · 1/1 行（100%）") and "已用" in bar[-1]
 
 
 @pytest.fixture

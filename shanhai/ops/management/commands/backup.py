@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
 from django.utils import timezone
 
+from shanhai.core.progress import ConsoleBar
 from shanhai.ops import backup
 
 
@@ -28,7 +29,7 @@ class Command(BaseCommand):
             stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
             path = folder / f"shanhai-{stamp}{backup.suffix(connection)}"
         try:
-            backup.backup(path, connection)
+            backup.backup(path, connection, progress=ConsoleBar("备份数据库"))
         except Exception as exc:
             raise CommandError(f"备份失败 / backup failed: {exc}") from exc
         self.stdout.write(f"{path}\t{path.stat().st_size} bytes")

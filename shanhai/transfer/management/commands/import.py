@@ -9,7 +9,9 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 
+from shanhai.core.progress import ConsoleBar
 from shanhai.transfer.engine import ImportResult, import_file
+from shanhai.transfer.readers import estimate_rows
 from shanhai.transfer.specs import TYPES
 
 
@@ -38,8 +40,11 @@ class Command(BaseCommand):
             account = get_user_model().objects.filter(username=user).first()
             if account is None:
                 raise CommandError(f"用户“{user}”不存在。")
+        bar = ConsoleBar("检查" if dry_run else "导入")  # on stderr: rows read of about how many, time left
+        bar.start(estimate_rows(file))
         result = import_file(file, type_key=type_key, dry_run=dry_run, user=account, filename=file.name,
-                             accept_warnings=accept_warnings)
+                             accept_warnings=accept_warnings, progress=bar)
+        bar.finish()
         if as_json:
             self.stdout.write(_json(result))
         else:
