@@ -19,6 +19,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Model, Q, QuerySet
 
 from shanhai.accounts.models import Scope
+from shanhai.core.reads import once
 
 M = TypeVar("M", bound=Model)
 
@@ -37,7 +38,8 @@ def scope_filter(user: User | AnonymousUser, model: type[Model]) -> Q | None:
         return None  # reference data
     if not user.is_authenticated:
         return Q(pk__in=[])
-    scopes = list(Scope.objects.filter(user=user).select_related("region", "pairing"))
+    scopes = once(("scoping_scopes", user.pk), lambda: list(
+        Scope.objects.filter(user=user).select_related("region", "pairing")))
     parts: list[Q] = []
     for scope in scopes:
         if scope.region is not None:

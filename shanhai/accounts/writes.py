@@ -144,6 +144,13 @@ class WriteGuard:
             self._pairings[pairing_id] = row or ("\0", None, None)
         return self._pairings[pairing_id]
 
+    def know_pairings(self, pairings: Any) -> None:
+        """Seed the pairing cache from pairings a page has already loaded (a list of records' pairings)."""
+        for p in pairings:
+            self._pairings.setdefault(p.pk, (p.path, p.east_region_id, p.west_region_id))
+            for region in (p.east_region, p.west_region):
+                self._region_path.setdefault(region.pk, region.path)
+
     def region_open(self, region: Any) -> bool:
         """Whether things located in `region` (a Region) are in the user's region scopes."""
         return self.national or (bool(self.region_paths) and region.path.startswith(self.region_paths))
@@ -235,13 +242,12 @@ class WriteGuard:
         role = self.role_error(model, action)
         if role:
             return [role]
-        label = _label(model)
-        if not self.national:
+        if not self.national:  # the label (a translation lookup) only when there is something to say
             if action in ("change", "delete") and before is not None and not self.state_ok(before):
-                return [f"您不能{VERBS[action]}这条{label}：它不在您可填报的数据范围内。"]
+                return [f"您不能{VERBS[action]}这条{_label(model)}：它不在您可填报的数据范围内。"]
             if action in ("add", "change") and not self.state_ok(obj):
                 what = "新增" if action == "add" else "修改后"
-                return [f"{what}的{label}不在您可填报的数据范围内，不能保存；请核对所填地区、单位或结对关系。"]
+                return [f"{what}的{_label(model)}不在您可填报的数据范围内，不能保存；请核对所填地区、单位或结对关系。"]
         # the record as it was and as it will be: neither may lie in an approved (locked) period
         for state in ((before,) if action == "delete" else (before, obj) if action == "change" else (obj,)):
             locked = self.lock_error(state)

@@ -19,12 +19,10 @@ year (fund allocations, investments, sales without a month) count in the year bu
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
@@ -35,6 +33,7 @@ from shanhai.accounts.models import Scope
 from shanhai.accounts.scoping import scope_filter, visible
 from shanhai.core.errors import ShanhaiError
 from shanhai.core.fields import Domain
+from shanhai.core.reads import once, page_reads  # noqa: F401 - page_reads re-exported
 from shanhai.indicators.models import (
     Agg,
     Indicator,
@@ -221,33 +220,7 @@ LEVELS = ("province", "prefecture", "county")
 TOP_KINDS = ("province", "prefecture", "county")
 
 
-# --- one page build ------------------------------------------------------------------------------------
-T = TypeVar("T")
-_reads: ContextVar[dict[Any, Any] | None] = ContextVar("shanhai_page_reads", default=None)
-
-
-@contextmanager
-def page_reads() -> Iterator[None]:
-    """Within one page build, read each scope lookup once.
-
-    A page asks several selectors about the same scope (table, ranking, trend, default year): the
-    user's scope rows, a visible pairing and the split of a partly visible scope are then read on
-    the first ask and reused. Outside this block every call reads afresh.
-    """
-    token = _reads.set({})
-    try:
-        yield
-    finally:
-        _reads.reset(token)
-
-
-def _once(key: tuple[Any, ...], read: Callable[[], T]) -> T:
-    memo = _reads.get()
-    if memo is None:
-        return read()
-    if key not in memo:
-        memo[key] = read()
-    return memo[key]
+# --- one page build: shanhai.core.reads (page_reads, once), re-exported for the pages that import it here
 
 
 def _who(user: UserLike) -> tuple[Any, bool]:
@@ -258,7 +231,7 @@ def _scope_paths(user: UserLike) -> list[tuple[str | None, str | None]]:
     """(region path, pairing path) of each of the user's scopes."""
     if not user.is_authenticated:
         return []
-    return _once(("scopes", *_who(user)), lambda: list(
+    return once(("scopes", *_who(user)), lambda: list(
         Scope.objects.filter(user=user).values_list("region__path", "pairing__path")))
 
 
@@ -301,7 +274,7 @@ def _pairing_visible(user: UserLike, pairing_id: int) -> Pairing:
         return visible(user, Pairing.objects.filter(pk=pairing_id)).select_related(
             "programme", "east_region", "west_region", "east_org", "west_org").first()
 
-    pairing = _once(("pairing", *_who(user), int(pairing_id)), read)
+    pairing = once(("pairing", *_who(user), int(pairing_id)), read)
     if pairing is None:
         raise ShanhaiError("结对关系不存在，或不在您的数据范围内。", field="pairing", code="not_found")
     setattr(pairing, _SEEN, _who(user))
@@ -448,7 +421,7 @@ def _pieces(user: UserLike, w: _Where) -> tuple[list[Region], list[int]]:
     if not user.is_authenticated:
         return [], []
     key = ("pieces", *_who(user), w.region.pk if w.region else None, w.side, w.programme)
-    return _once(key, lambda: _read_pieces(user, w))
+    return once(key, lambda: _read_pieces(user, w))
 
 
 def _read_pieces(user: UserLike, w: _Where) -> tuple[list[Region], list[int]]:

@@ -43,7 +43,8 @@ class LockIndex:
 
         self.by_year: dict[int, list[Lock]] = defaultdict(list)
         rows = (Submission.objects.filter(state__in=LOCKED_STATES)
-                .select_related("pairing", "period"))
+                .select_related("pairing__east_region", "pairing__west_region", "pairing__east_org",
+                                "pairing__west_org", "period"))
         for s in rows:
             side = {"east": "（东部）", "west": "（西部）"}.get(s.side, "")
             self.by_year[s.period.year].append(Lock(

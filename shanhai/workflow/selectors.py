@@ -69,17 +69,17 @@ def reporting_pairings(user: AnyUser) -> list[Pairing]:
             out[s.pairing_id] = s.pairing
     paths = [s.region.path for s in scopes if s.region is not None]
     if paths:
-        q = Q()
+        inside, parent_inside = Q(), Q()
         for path in paths:
-            q |= Q(east_region__path__startswith=path) | Q(west_region__path__startswith=path)
-        rows = Pairing.objects.filter(q).select_related("parent__east_region", "parent__west_region", "programme",
-                                                        "east_region", "west_region")
-        for p in rows.exclude(status="planned")[:2000]:
-            parent = p.parent
-            top = parent is None or not any(parent.east_region.path.startswith(x) or parent.west_region.path.startswith(x)
-                                            for x in paths)
-            if top:
-                out[p.pk] = p
+            inside |= Q(east_region__path__startswith=path) | Q(west_region__path__startswith=path)
+            parent_inside |= (Q(parent__east_region__path__startswith=path)
+                              | Q(parent__west_region__path__startswith=path))
+        # top-most within the scope: no parent, or a parent outside it (a province's county pairs are not
+        # reported by the province office: their parent, the province pair, is in its scope)
+        rows = Pairing.objects.filter(inside).exclude(status="planned").filter(
+            Q(parent__isnull=True) | ~parent_inside).select_related("programme", "east_region", "west_region")
+        for p in rows:
+            out[p.pk] = p
     return sorted(out.values(), key=lambda p: p.path)
 
 

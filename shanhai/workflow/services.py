@@ -32,6 +32,7 @@ from django.utils import timezone
 
 from shanhai.accounts.writes import AnyUser, WriteGuard, WriteRefused, is_national
 from shanhai.core.errors import ShanhaiError
+from shanhai.core.reads import once, page_reads
 from shanhai.network.models import Pairing
 from shanhai.regions.models import Region
 from shanhai.workflow.models import Action, Kind, Period, State, Step, Submission
@@ -53,9 +54,11 @@ def side_region(sub: Submission) -> Region:
 
 
 def _region_scopes(user: AnyUser) -> list[Region]:
+    """The user's region scopes: read once per page (`page_reads`) or per `move_many`, not per submission."""
     if user is None or not user.is_authenticated:
         return []
-    return [s.region for s in user.scopes.select_related("region") if s.region_id]  # type: ignore[union-attr]
+    return once(("workflow_region_scopes", user.pk), lambda: [  # type: ignore[union-attr]
+        s.region for s in user.scopes.select_related("region") if s.region_id])  # type: ignore[union-attr]
 
 
 def may(user: AnyUser, sub: Submission, action: str) -> str | None:
@@ -176,7 +179,7 @@ def move_many(user: AnyUser, subs: Iterable[Submission], action: str, *, comment
     """The same step for many submissions in one action (a province approving all its pairings): each is
     checked as alone; those that may not move are listed and left as they were. Returns (moved, reasons)."""
     moved, refused = 0, []
-    with transaction.atomic():
+    with transaction.atomic(), page_reads():
         for sub in subs:
             try:
                 with transaction.atomic():

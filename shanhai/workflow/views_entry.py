@@ -40,7 +40,7 @@ from shanhai.workflow.forms import KINDS, RECORD_HELP, RecordForm, RecordKind, p
 from shanhai.workflow.history import history_page
 from shanhai.workflow.models import Kind, Period, RuleKind, Submission
 
-CAP = 50  # record rows listed per list; the admin list has them all
+CAP = 20  # record rows listed per list (newest first); the admin list, linked, has them all
 STATUS = {"not_found": 404, "forbidden": 403, "locked": 409, "conflict": 409}
 
 View = Callable[..., HttpResponse]
@@ -300,11 +300,13 @@ def _records(request: HttpRequest, where: Where, bound: dict[str, RecordForm] | 
     for kind in KINDS.values():
         qs = kind.in_period(visible(user, kind.model.objects.filter(subtree(where.pairing))), where.year, months)
         qs = qs.select_related("pairing__east_region", "pairing__west_region", "pairing__east_org",
-                               "pairing__west_org").order_by(*kind.order)
+                               "pairing__west_org", *kind.related).order_by(*kind.order)
         total = qs.count()
         rows = []
         edit_obj = None
-        for obj in qs[:CAP]:
+        shown = list(qs[:CAP])
+        guard.know_pairings(obj.pairing for obj in shown)  # type: ignore[attr-defined]
+        for obj in shown:
             editable = not guard.errors(obj, action="change", before=obj)
             if editing == f"{kind.key}-{obj.pk}":
                 edit_obj = obj

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from shanhai.accounts.scoping import visible
 from shanhai.core.errors import ShanhaiError
+from shanhai.core.reads import page_reads
 from shanhai.network.models import Pairing
 from shanhai.web.formatting import english, unit_label
 from shanhai.workflow import queues, reconcile, services
@@ -33,7 +34,8 @@ def refusals(view: View) -> View:
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         try:
-            return view(request, *args, **kwargs)
+            with page_reads():
+                return view(request, *args, **kwargs)
         except ShanhaiError as error:
             status = {"not_found": 404, "forbidden": 403}.get(error.code or "", 400)
             return render(request, "web/error.html", {"message": error.message}, status=status)
