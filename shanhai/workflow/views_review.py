@@ -11,8 +11,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_http_methods, require_POST
 
 from shanhai.accounts.scoping import visible
@@ -46,17 +46,13 @@ def refusals(view: View) -> View:
 DUE_SHOWN = 100  # a province office reports for hundreds of pairings: the earliest due first
 
 
-def entry_url(pairing_id: int, year: int, kind: str, side: str = "") -> str:
-    """The data-entry (report) or plan screen of a pairing and year (built in `views_entry`)."""
-    name = "workflow:plan" if kind == Kind.PLAN else "workflow:entry"
-    url = f"/work/pairings/{pairing_id}/{year}/{'plan' if kind == Kind.PLAN else 'report'}/"  # the agreed path
-    for key in ("pairing", "pairing_id"):  # whichever keyword the entry pages name it by
-        try:
-            url = reverse(name, kwargs={key: pairing_id, "year": year})
-            break
-        except NoReverseMatch:
-            continue
-    return url + (f"?side={side}" if side and kind == Kind.REPORT else "")
+def entry_url(pairing_id: int, period: Any, kind: str, side: str = "") -> str:
+    """The data-entry (report) screen of a pairing's period, or the plan screen of its year."""
+    if kind == Kind.PLAN:
+        return reverse("workflow:plan", kwargs={"pairing_id": pairing_id, "year": period.year})
+    url = reverse("workflow:entry", kwargs={"pairing_id": pairing_id, "year": period.year})
+    query = {k: v for k, v in (("quarter", period.quarter), ("side", side)) if v}
+    return url + ("?" + urlencode(query) if query else "")
 
 
 def _kind_label(kind: str, side: str) -> str:
@@ -82,7 +78,7 @@ def work(request: HttpRequest) -> HttpResponse:
     work = my_work(request.user)
     shown_due = work.due[:DUE_SHOWN]
     for item in (*shown_due, *work.review, *work.returned, *work.disputes):
-        item.url = entry_url(item.pairing.pk, item.period.year, item.kind, item.side)  # type: ignore[attr-defined]
+        item.url = entry_url(item.pairing.pk, item.period, item.kind, item.side)  # type: ignore[attr-defined]
         item.label = _kind_label(item.kind, item.side)  # type: ignore[attr-defined]
     return render(request, "workflow/work.html", {"work": work, "action_labels": Action.choices, "due": shown_due,
                                                   "reviewer": queues.reviewer(request.user)})
@@ -135,7 +131,7 @@ def review(request: HttpRequest) -> HttpResponse:
     labels = {str(v): str(label) for v, label in Action.choices}
     for item in queue.items:
         s = item.submission
-        item.url = entry_url(s.pairing_id, s.period.year, s.kind, s.side)  # type: ignore[attr-defined]
+        item.url = entry_url(s.pairing_id, s.period, s.kind, s.side)  # type: ignore[attr-defined]
         item.label = _kind_label(s.kind, s.side)  # type: ignore[attr-defined]
         item.action_labels = [(a, labels[a]) for a in item.actions]  # type: ignore[attr-defined]
     return render(request, "workflow/review.html", {
@@ -157,7 +153,7 @@ def reconcile_page(request: HttpRequest) -> HttpResponse:
     data = queues.reconciliation(request.user, **params)
     for row in data.rows:
         d = row.diff
-        row.url = entry_url(d.pairing.pk, d.period.year, Kind.REPORT, row.side or "west")  # type: ignore[attr-defined]
+        row.url = entry_url(d.pairing.pk, d.period, Kind.REPORT, row.side or "west")  # type: ignore[attr-defined]
         row.name = (d.indicator.en or d.indicator.zh) if english() else d.indicator.zh  # type: ignore[attr-defined]
         row.unit = unit_label(d.indicator.unit)  # type: ignore[attr-defined]
     return render(request, "workflow/reconcile.html", {"data": data, "params": params})

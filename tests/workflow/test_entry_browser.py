@@ -20,12 +20,14 @@ from django.urls import reverse
 from shanhai.indicators.models import ReportedValue
 from shanhai.workflow import grid, services
 from shanhai.workflow.models import Kind, State
+from tests.web.test_web_browser import screenshots_published
 from tests.workflow.conftest import FULL
 
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "var" / "screenshots"
+_publish_screenshots = screenshots_published(__file__)  # README links these
 REQUIRED = ("funds.fiscal", "cadre.e2w", "talent.e2w", "train.cadre.people", "labor.employed", "consume.sales")
 
 

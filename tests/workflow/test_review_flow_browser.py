@@ -13,11 +13,13 @@ import pytest
 
 from shanhai.workflow import grid, services
 from shanhai.workflow.models import Kind, State, Submission
+from tests.web.test_web_browser import screenshots_published
 from tests.workflow.conftest import FULL
 
 pytestmark = pytest.mark.browser
 
 SHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
+_publish_screenshots = screenshots_published(__file__)  # README links these
 
 
 @pytest.fixture

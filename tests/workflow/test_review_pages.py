@@ -49,6 +49,20 @@ def test_my_work_lists_what_is_due_overdue_with_links_to_the_entry_screens(clien
     assert "待我审核" not in body
 
 
+def test_a_quarters_report_links_to_that_quarter(client, year):
+    import datetime as dt
+
+    from shanhai.workflow.models import Period
+
+    q2 = Period.objects.create(programme=year.programme, year=2023, quarter=2, due=dt.date(2023, 7, 15))
+    sub = services.submission_for(year.county, q2, Kind.REPORT, "west")
+    grid.grid_save(None, sub, FULL)
+    services.move(None, sub, "submit")
+    pid = year.county.pk
+    assert f"/work/pairings/{pid}/2023/report/?quarter=2&amp;side=west" in text(as_user(client, year, "anshun").get(WORK))
+    assert f"/work/pairings/{pid}/2023/report/?quarter=2&amp;side=west" in text(client.get(REVIEW))
+
+
 def test_my_work_needs_a_login(client):
     response = client.get(WORK)
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
