@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.db import transaction
 
 from shanhai.accounts.models import Scope
+from shanhai.demo.assessment import demo_assessment_load
 from shanhai.demo.fixture import demo_teams_load
 from shanhai.demo.year import demo_people, demo_year_load
 from shanhai.indicators.demo_reported import demo_reported_load
@@ -73,5 +74,8 @@ def demo_setup(*, stdout: object = None) -> list[Login]:
         rollups_rebuild(resume=False)
     logins = demo_users_ensure()
     # the programme's year: 2022 closed, 2023 at every stage (idempotent)
-    demo_year_load({u.username: u for u in User.objects.filter(username__in=[x.username for x in logins])})
+    people = {u.username: u for u in User.objects.filter(username__in=[x.username for x in logins])}
+    demo_year_load(people)
+    # 2023 assessed: opened, drafts computed, reviewed, one objection decided (idempotent)
+    demo_assessment_load(people)
     return logins

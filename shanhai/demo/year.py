@@ -58,10 +58,13 @@ def demo_people(password: object) -> list[tuple[str, str, str]]:
     """(username, password, note) of one demo login per role of the cycle; `password(name)` gives each."""
     school = Pairing.objects.filter(kind=PairingKind.SCHOOL, west_org__name="紫云自治县民族高级中学").first()
     people = [
-        ("guojia", NATIONAL, {}, "全国东西部协作办公室（全国管理员）：基础数据、确认省级审定"),
+        ("guojia", NATIONAL, {}, "全国东西部协作办公室（全国管理员，兼全国考核评审）：基础数据、确认省级审定、"
+         "开启与评审年度考核"),
         ("guangdong", PROVINCE, {"region": find_region("广东省")}, "广东省协作办（省级协调员）：审定东部报告、管理账号"),
-        ("guizhou", PROVINCE, {"region": find_region("贵州省")}, "贵州省协作办（省级协调员）：审定、锁定与解锁"),
-        ("anshun", CITY, {"region": find_region("安顺市")}, "安顺市协作办（市州协调员）：审核紫云的报告"),
+        ("guizhou", PROVINCE, {"region": find_region("贵州省")}, "贵州省协作办（省级协调员）：审定、锁定与解锁，"
+         "调整考核得分"),
+        ("anshun", CITY, {"region": find_region("安顺市")}, "安顺市协作办（市州协调员）：审核紫云的报告，"
+         "裁定紫云的考核异议"),
         ("nansha", DATA_ENTRY, {"region": find_region("广州市南沙区")}, "南沙区填报员：东部报告、对账异议"),
         ("ziyun", DATA_ENTRY, {"region": find_region("紫云自治县")}, "紫云自治县填报员：西部报告、年度协议目标"),
         ("viewer", VIEWER, {"region": find_region("紫云自治县")}, "紫云自治县查看员：只读"),

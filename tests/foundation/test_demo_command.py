@@ -116,7 +116,26 @@ def test_demo_fills_every_app_with_rows() -> None:
     assert rows["labor.employed"].target == 4500 and rows["labor.employed"].reported == 5005
     assert f"{rows['labor.employed'].completion:.4f}" == "1.1122"  # 5,005 of 4,500: the seed's figure, against target
     assert rows["labor.employed"].last_year  # and last year's beside it
-    before = (Submission.objects.count(), Confirmation.objects.count(), User.objects.count())
+
+    # 2023 assessed: every county pair graded, 紫云's draft adjusted with a reason and its objection decided
+    from shanhai.assessment.models import Assessment, Objection, Score
+
+    graded = {(a.pairing.east_region.name, a.grade, a.state) for a in
+              Assessment.objects.filter(scheme__year=2023).select_related("pairing__east_region")}
+    assert {east for east, _g, _s in graded} == {"南沙区", "中山区", "海淀区", "朝阳区", "丰台区", "延庆区"}
+    assert all(grade in ("好", "较好", "一般", "差") for _e, grade, _s in graded)
+    assert {east for east, _g, state in graded if state == "final"} == {"丰台区", "延庆区"}  # reports locked
+    ziyun_a = Assessment.objects.get(scheme__year=2023, pairing=nz)
+    assert ziyun_a.grade and ziyun_a.self_evaluation and ziyun_a.total > ziyun_a.computed
+    adjusted = Score.objects.get(assessment=ziyun_a, item__code="consume.sales")
+    assert adjusted.adjusted == 12 and "计入" in adjusted.reason and adjusted.level == "省级"
+    objection = Objection.objects.get(score__assessment=ziyun_a)
+    assert objection.state == "rejected" and objection.decided_by.username == "anshun"
+    assert "兼全国考核评审" in next(x.note for x in logins if x.username == "guojia")
+
+    before = (Submission.objects.count(), Confirmation.objects.count(), User.objects.count(),
+              Assessment.objects.count(), Score.history.count())
     again = demo_setup()  # idempotent: nothing doubled
     assert len(again) == len(logins)
-    assert (Submission.objects.count(), Confirmation.objects.count(), User.objects.count()) == before
+    assert (Submission.objects.count(), Confirmation.objects.count(), User.objects.count(),
+            Assessment.objects.count(), Score.history.count()) == before
