@@ -192,12 +192,13 @@ def run(db: str, runs: int, keep: str | None) -> dict[str, object]:
         env["SHANHAI_VAR_DIR"] = var
         if keep:
             env["BENCH_REUSE"] = "1"
-        if db == "postgres" and not (keep and (Path(keep) / "pg-built").exists()):
-            import psycopg
+        if db == "postgres":
+            if not (keep and (Path(keep) / "pg-built").exists()):
+                import psycopg
 
-            with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as conn:
-                conn.execute(f"DROP DATABASE IF EXISTS {PG_DB}")
-                conn.execute(f"CREATE DATABASE {PG_DB}")
+                with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as conn:
+                    conn.execute(f"DROP DATABASE IF EXISTS {PG_DB}")
+                    conn.execute(f"CREATE DATABASE {PG_DB}")
             env["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{PG_DB}"
         else:
             env.pop("DATABASE_URL", None)

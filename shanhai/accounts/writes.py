@@ -144,12 +144,13 @@ class WriteGuard:
             self._pairings[pairing_id] = row or ("\0", None, None)
         return self._pairings[pairing_id]
 
-    def know_pairings(self, pairings: Any) -> None:
-        """Seed the pairing cache from pairings a page has already loaded (a list of records' pairings)."""
-        for p in pairings:
-            self._pairings.setdefault(p.pk, (p.path, p.east_region_id, p.west_region_id))
-            for region in (p.east_region, p.west_region):
-                self._region_path.setdefault(region.pk, region.path)
+    def know_pairings(self, rows: Any) -> None:
+        """Seed the pairing cache from pairings a page has already read, as rows of (pk, path,
+        east_region_id, west_region_id, east region path, west region path)."""
+        for pk, path, east_id, west_id, east_path, west_path in rows:
+            self._pairings.setdefault(pk, (path, east_id, west_id))
+            self._region_path.setdefault(east_id, east_path)
+            self._region_path.setdefault(west_id, west_path)
 
     def region_open(self, region: Any) -> bool:
         """Whether things located in `region` (a Region) are in the user's region scopes."""

@@ -12,12 +12,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from shanhai.accounts.scoping import visible
 from shanhai.accounts.writes import AnyUser, is_national
-from shanhai.network.models import Pairing
+from shanhai.network.models import Pairing, PairingKind
+from shanhai.regions.models import Region
 from shanhai.workflow.models import LOCKED_STATES, Action, Kind, Period, State, Step, Submission
 from shanhai.workflow.services import _prefixes, may, side_region, user_side
 
@@ -57,6 +58,9 @@ class MyWork:
         return not (self.due or self.review or self.returned or self.disputes)
 
 
+ADMIN_KINDS = (PairingKind.PROVINCE, PairingKind.PREFECTURE, PairingKind.COUNTY)
+
+
 def reporting_pairings(user: AnyUser) -> list[Pairing]:
     """The pairings a user reports for: the top-most pairings of their scopes (a county officer's county
     pairs, a school reporter's school pair), not every sub-pairing below them."""
@@ -69,15 +73,19 @@ def reporting_pairings(user: AnyUser) -> list[Pairing]:
             out[s.pairing_id] = s.pairing
     paths = [s.region.path for s in scopes if s.region is not None]
     if paths:
-        inside, parent_inside = Q(), Q()
+        under = Q()
         for path in paths:
-            inside |= Q(east_region__path__startswith=path) | Q(west_region__path__startswith=path)
-            parent_inside |= (Q(parent__east_region__path__startswith=path)
-                              | Q(parent__west_region__path__startswith=path))
-        # top-most within the scope: no parent, or a parent outside it (a province's county pairs are not
-        # reported by the province office: their parent, the province pair, is in its scope)
-        rows = Pairing.objects.filter(inside).exclude(status="planned").filter(
-            Q(parent__isnull=True) | ~parent_inside).select_related("programme", "east_region", "west_region")
+            under |= Q(path__startswith=path)
+        ids = list(Region.objects.filter(under).values_list("id", flat=True))
+        inside = Q(east_region_id__in=ids) | Q(west_region_id__in=ids)
+        parent_inside = Exists(Pairing.objects.filter(inside, pk=OuterRef("parent_id")))
+        # Top-most within the scope: no parent, or a parent outside it (a province's county pairs are not
+        # reported by the province office: their parent, the province pair, is in its scope). A region
+        # reports for the administrative pairs (province, prefecture, county); the units' pairs below
+        # are reported by their own pairing scopes — and leaving them out spares a scan of every pairing.
+        rows = (Pairing.objects.filter(inside).exclude(status="planned")
+                .filter(Q(parent__isnull=True) | Q(kind__in=ADMIN_KINDS) & ~parent_inside)
+                .select_related("programme", "east_region", "west_region"))
         for p in rows:
             out[p.pk] = p
     return sorted(out.values(), key=lambda p: p.path)

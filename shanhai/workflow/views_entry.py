@@ -36,7 +36,15 @@ from shanhai.indicators.selectors import page_reads, visible_pairing
 from shanhai.network.models import Pairing
 from shanhai.web.formatting import category_label, indicator_name, number, percent, unit_label
 from shanhai.workflow import checks, grid, services
-from shanhai.workflow.forms import KINDS, RECORD_HELP, RecordForm, RecordKind, pairing_label, subtree
+from shanhai.workflow.forms import (
+    KINDS,
+    RECORD_HELP,
+    RecordForm,
+    RecordKind,
+    pairing_label,
+    subtree,
+    subtree_pairings,
+)
 from shanhai.workflow.history import history_page
 from shanhai.workflow.models import Kind, Period, RuleKind, Submission
 
@@ -297,20 +305,23 @@ def _records(request: HttpRequest, where: Where, bound: dict[str, RecordForm] | 
     months = list(where.period.months) if where.quarter else None
     editing = request.GET.get("edit", "")
     out = []
+    pairings = subtree_pairings(user, where.pairing)  # labels and the guard's facts, read once
+    labels = {p.pk: p.label for p in pairings}
+    guard.know_pairings((p.pk, p.path, p.east_region_id, p.west_region_id, p.east_path, p.west_path)
+                        for p in pairings)
     for kind in KINDS.values():
         qs = kind.in_period(visible(user, kind.model.objects.filter(subtree(where.pairing))), where.year, months)
-        qs = qs.select_related("pairing__east_region", "pairing__west_region", "pairing__east_org",
-                               "pairing__west_org", *kind.related).order_by(*kind.order)
+        qs = qs.select_related(*kind.related).order_by(*kind.order)
         total = qs.count()
         rows = []
         edit_obj = None
-        shown = list(qs[:CAP])
-        guard.know_pairings(obj.pairing for obj in shown)  # type: ignore[attr-defined]
-        for obj in shown:
+        for obj in qs[:CAP]:
             editable = not guard.errors(obj, action="change", before=obj)
             if editing == f"{kind.key}-{obj.pk}":
                 edit_obj = obj
-            rows.append({"obj": obj, "cells": [_cell(obj, c) for c in kind.columns], "editable": editable,
+            cells = [labels.get(obj.pairing_id) or pairing_label(obj.pairing) if c == "pairing" else _cell(obj, c)
+                     for c in kind.columns]
+            rows.append({"obj": obj, "cells": cells, "editable": editable,
                          "editing": edit_obj is obj,
                          "edit_url": where.url("entry", edit=f"{kind.key}-{obj.pk}") + f"#records-{kind.key}",
                          "delete_url": _record_url(where, "record_delete", kind, obj.pk)})
