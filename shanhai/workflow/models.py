@@ -17,8 +17,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from shanhai.core.models import Timestamped
@@ -49,7 +49,9 @@ class Period(Timestamped):
         ]
 
     def __str__(self) -> str:
-        return f"{self.year}年" + (f"第{self.quarter}季度" if self.quarter else "")
+        if self.quarter:
+            return gettext("%(year)s年第%(quarter)s季度") % {"year": self.year, "quarter": self.quarter}
+        return gettext("%(year)s年") % {"year": self.year}
 
     @property
     def months(self) -> range:
@@ -110,7 +112,7 @@ class Submission(Timestamped):
         ]
 
     def __str__(self) -> str:
-        side = {"east": "（东部）", "west": "（西部）"}.get(self.side, "")
+        side = {"east": gettext("（东部）"), "west": gettext("（西部）")}.get(self.side, "")
         return f"{self.pairing} · {self.period} · {self.get_kind_display()}{side}"
 
     @property
