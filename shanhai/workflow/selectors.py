@@ -152,12 +152,21 @@ def _to_review(user: Any) -> tuple[list[WorkItem], int]:
         "pairing__east_region", "pairing__west_region", "period").order_by("period__due", "pairing__path")
     items = []
     total = 0
+    reviews = user.has_perm("workflow.review_submission")
+    allowed: dict[tuple[str, int, str], bool] = {}  # `may` per (state, side region, step), as queues.review_queue
+
+    def may_take(sub: Submission, step: str) -> bool:
+        key = (sub.state, sub.pairing.east_region_id if sub.side == "east" else sub.pairing.west_region_id, step)
+        if key not in allowed:
+            allowed[key] = may(user, sub, step) is None
+        return allowed[key]
+
     for sub in qs.iterator(chunk_size=500):
-        action = {State.SUBMITTED: Action.APPROVE if not user.has_perm("workflow.review_submission") else Action.REVIEW,
+        action = {State.SUBMITTED: Action.REVIEW if reviews else Action.APPROVE,
                   State.REVIEWED: Action.APPROVE, State.APPROVED: Action.ACCEPT}[State(sub.state)]
         options = [a for a in ((action, Action.APPROVE, Action.RETURN) if sub.state == State.SUBMITTED
                                else (action, Action.RETURN) if sub.state == State.REVIEWED else (action, Action.UNLOCK))
-                   if may(user, sub, a) is None]
+                   if may_take(sub, a)]
         if not options:
             continue
         total += 1
