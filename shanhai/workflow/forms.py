@@ -21,9 +21,10 @@ from django.utils.translation import gettext_lazy as _
 from shanhai.accounts.scoping import visible
 from shanhai.activities.models import Activity, Training
 from shanhai.core.reads import once
-from shanhai.economy.models import Placement, Sale
+from shanhai.economy.models import Placement, Sale, Workshop
 from shanhai.network.models import Pairing
 from shanhai.projects.models import FundAllocation, Project
+from shanhai.regions.models import Region
 
 
 class DateInput(forms.DateInput):
@@ -141,6 +142,39 @@ class SaleForm(RecordForm):
         fields = ["pairing", "year", "month", "category", "channel", "supplier", "buyer", "amount"]
 
 
+class _WestPlaceForm(RecordForm):
+    """A record placed in the assisted area (`place_field`): choices are the pairing's west region and the
+    divisions in it, as the model's own clean() requires."""
+
+    place_field = "region"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        west = self.pairing.west_region
+        field = self.fields[self.place_field]
+        field.queryset = Region.objects.filter(path__startswith=west.path).order_by("path")  # type: ignore[attr-defined]
+        field.widget = QuickSelect(attrs=field.widget.attrs, choices=field.choices)
+        if not self.instance.pk:
+            self.initial.setdefault(self.place_field, west.pk)
+
+
+class ProjectForm(_WestPlaceForm):
+    place_field = "location"
+
+    class Meta:
+        model = Project
+        fields = ["pairing", "name", "kind", "sector", "location", "status", "budget", "start_date", "end_date",
+                  "beneficiaries"]
+        widgets = {"start_date": DateInput(), "end_date": DateInput()}
+
+
+class WorkshopForm(_WestPlaceForm):
+    class Meta:
+        model = Workshop
+        fields = ["pairing", "name", "region", "established", "jobs", "at_relocation_site"]
+        widgets = {"established": DateInput()}
+
+
 @dataclass(frozen=True)
 class RecordKind:
     """One record list of the data-entry screen: its model, form, the columns listed, and how a period
@@ -178,6 +212,11 @@ KINDS: dict[str, RecordKind] = {k.key: k for k in [
     RecordKind("fund", FundAllocation, FundAllocationForm,
                ("pairing", "project", "source", "sector", "allocated", "disbursed"), order=("-allocated", "-id"),
                related=("project",)),
+    RecordKind("project", Project, ProjectForm, ("pairing", "name", "sector", "location", "status", "budget",
+                                                 "start_date"), date="start_date", order=("-start_date", "-id"),
+               related=("location",)),
+    RecordKind("workshop", Workshop, WorkshopForm, ("pairing", "name", "region", "established", "jobs"),
+               date="established", order=("-established", "-id"), related=("region",)),
     RecordKind("placement", Placement, PlacementForm, ("pairing", "month", "kind", "count", "newly_employed",
                                                        "employer"), monthly=True, order=("-month", "-count", "-id")),
     RecordKind("sale", Sale, SaleForm, ("pairing", "month", "category", "channel", "supplier", "buyer", "amount"),

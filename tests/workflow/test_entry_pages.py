@@ -340,3 +340,37 @@ def test_the_history_is_paginated_newest_first(client, year):
     assert first.context["page"].object_list[0].changes[-1].new == "60"  # the last one created
     second = c.get(url(year, "history") + "?page=2")
     assert len(second.context["page"].object_list) == 10
+
+
+def test_projects_and_workshops_are_listed_and_added_in_the_assisted_area(client, year):
+    from shanhai.economy.models import Workshop
+    from shanhai.indicators.selectors import indicator_table
+    from shanhai.projects.models import Project
+    from shanhai.regions.lookup import find_region
+
+    c = client_for(client, year, "ziyun")
+    html = c.get(url(year)).content.decode()
+    assert 'id="records-project"' in html and 'id="records-workshop"' in html
+    west = year.county.west_region
+    # the place lists offer the assisted county and what lies in it, nothing from elsewhere
+    assert f'<option value="{west.pk}" selected>{west.name}</option>' in html
+    assert "南沙区</option>" not in html.split('id="records-project"')[1]
+    add = reverse("workflow:record_save", args=[year.county.pk, 2023, "project"])
+    response = c.post(add, {"project-pairing": year.county.pk, "project-name": "紫云县职教中心实训楼",
+                            "project-kind": "other", "project-sector": "education", "project-location": west.pk,
+                            "project-status": "underway", "project-budget": "12000000",
+                            "project-start_date": "2023-04-01", "project-beneficiaries": "600"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert Project.objects.get(name="紫云县职教中心实训楼").location == west
+    add = reverse("workflow:record_save", args=[year.county.pk, 2023, "workshop"])
+    elsewhere = find_region("广州市南沙区")
+    response = c.post(add, {"workshop-pairing": year.county.pk, "workshop-name": "猫营镇帮扶车间",
+                            "workshop-region": elsewhere.pk, "workshop-established": "2023-05-10", "workshop-jobs": "35"})
+    assert response.status_code == 400 and not Workshop.objects.exists()  # not a choice: outside 紫云
+    response = c.post(add, {"workshop-pairing": year.county.pk, "workshop-name": "猫营镇帮扶车间",
+                            "workshop-region": west.pk, "workshop-established": "2023-05-10", "workshop-jobs": "35"})
+    assert response.status_code == 302
+    html = c.get(url(year)).content.decode()
+    assert "紫云县职教中心实训楼" in html and "猫营镇帮扶车间" in html
+    table = {r.code: r for r in indicator_table(year.users["ziyun"], pairing=year.county.pk, year=2023)}
+    assert table["workshop.jobs"].computed == 35 and table["project.count"].computed == 1
