@@ -24,7 +24,7 @@ def _boom(request):
 
 
 def _forbidden(request):
-    raise PermissionDenied
+    raise PermissionDenied("您没有查看“培训”的权限，不能导出。")
 
 
 urlpatterns = [*site_urlpatterns, path("test-boom/", _boom), path("test-forbidden/", _forbidden)]
@@ -90,6 +90,7 @@ def test_404_and_403_pages(anon, log_file):
     response = anon.get("/test-forbidden/")
     assert response.status_code == 403
     assert _page(response).index("您没有访问此页面的权限") < _page(response).index("You may not open this page")
+    assert "您没有查看“培训”的权限，不能导出。" in _page(response)  # the refusal's own reason, not only the generic words
 
 
 def test_an_oversize_paste_gets_the_chinese_400_page(anon, log_file):
