@@ -7,6 +7,7 @@ both are checked for every write by `accounts.writes.WriteGuard`.
 from django.contrib.auth.models import Group, Permission
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 DATA_APPS = ("network", "people", "activities", "projects", "economy")
 # Reported figures, targets and the report reader's documents are programme data too.
@@ -21,11 +22,12 @@ REFERENCE_MODELS = (("network", "programme"), ("indicators", "indicator"), ("reg
                     ("regions", "regionalias"), ("workflow", "period"), ("workflow", "checkrule"),
                     ("assessment", "scheme"), ("assessment", "gradeband"), ("assessment", "caprule"))
 
-NATIONAL = "全国管理员"
-PROVINCE = "省级协调员"
-CITY = "市州协调员"
-DATA_ENTRY = "数据填报员"
-VIEWER = "查看员"
+# Group names (data) in Chinese; marked so pages can show them translated ({% translate role %}).
+NATIONAL = gettext_noop("全国管理员")
+PROVINCE = gettext_noop("省级协调员")
+CITY = gettext_noop("市州协调员")
+DATA_ENTRY = gettext_noop("数据填报员")
+VIEWER = gettext_noop("查看员")
 # 全国管理员: the national office, everything everywhere; 省级协调员: a province's office — enters,
 # reviews, approves (locks) and unlocks, manages its scope's accounts; 市州协调员: a city/prefecture's
 # office — enters, reviews, manages accounts; 数据填报员: a county officer or an institution reporter

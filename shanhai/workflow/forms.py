@@ -25,6 +25,7 @@ from shanhai.economy.models import Placement, Sale, Workshop
 from shanhai.network.models import Pairing
 from shanhai.projects.models import FundAllocation, Project
 from shanhai.regions.models import Region
+from shanhai.web.formatting import place
 
 
 class DateInput(forms.DateInput):
@@ -39,7 +40,14 @@ def subtree(pairing: Pairing, field: str = "pairing") -> Q:
 
 
 def pairing_label(p: Pairing) -> str:
-    return f"{p.east_org or p.east_place or p.east_region} — {p.west_org or p.west_place or p.west_region}"
+    """"南沙区 — 紫云苗族布依族自治县": units and places as written, division names in the page's language."""
+    return _label(p.east_org and p.east_org.name, p.east_place, p.east_region.name, p.west_org and p.west_org.name,
+                  p.west_place, p.west_region.name)
+
+
+def _label(east_org: str | None, east_place: str, east_region: str, west_org: str | None, west_place: str,
+           west_region: str) -> str:
+    return f"{east_org or east_place or place(east_region)} — {west_org or west_place or place(west_region)}"
 
 
 class QuickSelect(forms.Select):
@@ -78,8 +86,7 @@ def subtree_pairings(user: Any, pairing: Pairing) -> list[SubPairing]:
             "pk", "east_org__name", "east_place", "east_region__name", "west_org__name", "west_place",
             "west_region__name", "path", "east_region_id", "west_region_id", "east_region__path",
             "west_region__path")
-        return [SubPairing(pk, f"{eo or ep or er} — {wo or wp or wr}", *rest)
-                for pk, eo, ep, er, wo, wp, wr, *rest in rows]
+        return [SubPairing(pk, _label(eo, ep, er, wo, wp, wr), *rest) for pk, eo, ep, er, wo, wp, wr, *rest in rows]
 
     return once(("entry_subtree_pairings", getattr(user, "pk", None), pairing.pk), read)
 

@@ -22,7 +22,7 @@ from shanhai.network.models import Pairing
 from shanhai.web.formatting import english, unit_label
 from shanhai.workflow import queues, reconcile, services
 from shanhai.workflow.grid import SIDES
-from shanhai.workflow.models import Action, Kind, Period, Submission
+from shanhai.workflow.models import Action, Kind, Period, State, Submission
 from shanhai.workflow.selectors import my_work
 
 View = Callable[..., HttpResponse]
@@ -142,8 +142,8 @@ def review(request: HttpRequest) -> HttpResponse:
         item.action_labels = [(a, labels[a]) for a in item.actions]  # type: ignore[attr-defined]
     return render(request, "workflow/review.html", {
         "queue": queue, "filters": filters, "result": result, "action_labels": Action.choices,
-        "state_choices": [("submitted", "已报送"), ("reviewed", "市（州）已审核"), ("approved", "省级已审定"),
-                          ("accepted", "国家已确认")],
+        "state_choices": [(s.value, s.label) for s in (State.SUBMITTED, State.REVIEWED, State.APPROVED,
+                                                        State.ACCEPTED)],
     })
 
 

@@ -112,7 +112,20 @@ def test_english_pages_carry_no_chinese_outside_the_data(browser, site) -> None:
         "review": f"/evidence/{document.pk}/",
         "history": f"/admin/network/pairing/{pairing.id}/history/",
         "404": "/regions/999999/",
+        # the yearly cycle's and the assessment's pages
+        "my work": "/work/",
+        "review list": "/work/review/",
+        "accounts": "/work/accounts/",
+        "entry": f"/work/pairings/{pairing.id}/2023/report/?side=west",
+        "plan": f"/work/pairings/{pairing.id}/2023/plan/",
+        "year history": f"/work/pairings/{pairing.id}/2023/history/",
+        "reconciliation": f"/work/reconcile/?pairing={pairing.id}&year=2023",
+        "assessment": "/assessment/",
     }
+    from shanhai.workflow.models import Period
+
+    Period.objects.get_or_create(programme=pairing.programme, year=2023, quarter=0,
+                                 defaults={"due": "2024-01-31", "plan_due": "2023-03-31"})
     found = {}
     for name, url in pages.items():
         page.goto(f"{site.url}{url}")
