@@ -13,12 +13,10 @@ import dataclasses
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import wraps
 from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -32,7 +30,7 @@ from shanhai.accounts.writes import WriteGuard, WriteRefused, guarded_delete, gu
 from shanhai.core.errors import ShanhaiError
 from shanhai.indicators.models import ReportedValue, Target
 from shanhai.indicators.rules import RULES
-from shanhai.indicators.selectors import page_reads, visible_pairing
+from shanhai.indicators.selectors import visible_pairing
 from shanhai.network.models import Pairing
 from shanhai.web.formatting import category_label, indicator_name, number, percent, unit_label
 from shanhai.workflow import checks, grid, services
@@ -47,27 +45,11 @@ from shanhai.workflow.forms import (
 )
 from shanhai.workflow.history import history_page
 from shanhai.workflow.models import Kind, Period, RuleKind, Submission
+from shanhai.workflow.views_review import STATUS, refusals
 
 CAP = 20  # record rows listed per list (newest first); the admin list, linked, has them all
-STATUS = {"not_found": 404, "forbidden": 403, "locked": 409, "conflict": 409}
-
 View = Callable[..., HttpResponse]
-
-
-def entry_view(view: View) -> View:
-    """Login required; the scope lookups read once; a ShanhaiError outside a form (an unknown or invisible
-    pairing, a period not set up) answered with the site's Chinese error page."""
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            with page_reads():
-                return view(request, *args, **kwargs)
-        except ShanhaiError as error:
-            return render(request, "web/error.html", {"message": error.message},
-                          status=STATUS.get(error.code or "", 400))
-
-    return login_required(wrapped)
+entry_view = refusals  # the same door as the review pages
 
 
 @dataclass

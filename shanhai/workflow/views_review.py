@@ -28,8 +28,13 @@ from shanhai.workflow.selectors import my_work
 View = Callable[..., HttpResponse]
 
 
+STATUS = {"not_found": 404, "forbidden": 403, "locked": 409, "conflict": 409}
+
+
 def refusals(view: View) -> View:
-    """Login required; a ShanhaiError on a page is answered in Chinese (403 outside scope, 404, else 400)."""
+    """Every /work/ page: login required; the scope lookups read once (`page_reads`); a ShanhaiError outside
+    a form (an unknown or invisible pairing, a period not set up, a step not the user's) answered with the
+    site's Chinese error page (403 outside scope, 404, 409 locked or stale, else 400)."""
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -37,8 +42,8 @@ def refusals(view: View) -> View:
             with page_reads():
                 return view(request, *args, **kwargs)
         except ShanhaiError as error:
-            status = {"not_found": 404, "forbidden": 403}.get(error.code or "", 400)
-            return render(request, "web/error.html", {"message": error.message}, status=status)
+            return render(request, "web/error.html", {"message": error.message},
+                          status=STATUS.get(error.code or "", 400))
 
     return login_required(wrapped)
 
