@@ -5,6 +5,7 @@ from typing import Any
 
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
 from django.db.models.fields.related import ForeignKey, ManyToManyField
@@ -226,6 +227,16 @@ class ScopedAdmin(ExportActionsMixin, SimpleHistoryAdmin):
                 raise PermissionDenied(e.message) from e
         formset.save_m2m()
 
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        fields = tuple(super().get_readonly_fields(request, obj))
+        if is_national(request.user):
+            return fields
+        # Who uploaded, reviewed or confirmed a record is set by the system. Offered as a choice, it would
+        # list every account in the country (user accounts have no programme scope): shown, not chosen.
+        users = tuple(f.name for f in self.model._meta.concrete_fields
+                      if isinstance(f, ForeignKey) and f.related_model is get_user_model() and f.editable)
+        return fields + tuple(f for f in users if f not in fields)
+
     def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
         if isinstance(db_field, ForeignKey | ManyToManyField) and isinstance(
@@ -240,9 +251,14 @@ class ScopedAdmin(ExportActionsMixin, SimpleHistoryAdmin):
         # simple-history falls back to the history rows of an object the queryset hides: refuse first.
         if not self.get_queryset(request).filter(pk=unquote(object_id)).exists():
             raise Http404
+        if not hasattr(self.model._meta, "simple_history_manager_attribute"):
+            # No recorded versions (report documents): the admin's own change log, not a server error.
+            return admin.ModelAdmin.history_view(self, request, object_id, extra_context)
         return super().history_view(request, object_id, extra_context)
 
     def history_form_view(self, request: HttpRequest, object_id: str, version_id: str, extra_context: Any = None) -> HttpResponse:
+        if not hasattr(self.model._meta, "simple_history_manager_attribute"):
+            raise Http404  # a model without recorded versions (report documents): no version to show
         if not self.get_queryset(request).filter(pk=unquote(object_id)).exists():
             raise Http404
         return super().history_form_view(request, object_id, version_id, extra_context)
