@@ -21,9 +21,9 @@ from django.utils.translation import gettext_lazy as _
 from shanhai.accounts.scoping import visible
 from shanhai.activities.models import Activity, Training
 from shanhai.core.reads import once
-from shanhai.economy.models import Placement, Sale, Workshop
-from shanhai.network.models import Pairing
-from shanhai.projects.models import FundAllocation, Project
+from shanhai.economy.models import IndustrialPark, Investment, Placement, Sale, Workshop
+from shanhai.network.models import Organisation, OrgKind, Pairing
+from shanhai.projects.models import Donation, FundAllocation, Project
 from shanhai.regions.models import Region
 from shanhai.web.formatting import place
 
@@ -182,6 +182,32 @@ class WorkshopForm(_WestPlaceForm):
         widgets = {"established": DateInput()}
 
 
+class InvestmentForm(RecordForm):
+    """Enterprises of either side of the pairing (a province pair lists many: the select is plain HTML)."""
+
+    class Meta:
+        model = Investment
+        fields = ["pairing", "enterprise", "park", "year", "amount", "rural_jobs"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        p = self.pairing
+        enterprise, park = self.fields["enterprise"], self.fields["park"]
+        enterprise.queryset = Organisation.objects.filter(  # type: ignore[attr-defined]
+            Q(region__path__startswith=p.east_region.path) | Q(region__path__startswith=p.west_region.path),
+            kind=OrgKind.ENTERPRISE).order_by("name")
+        park.queryset = IndustrialPark.objects.filter(subtree(p)).order_by("name")  # type: ignore[attr-defined]
+        for f in (enterprise, park):
+            f.widget = QuickSelect(attrs=f.widget.attrs, choices=f.choices)
+
+
+class DonationForm(RecordForm):
+    class Meta:
+        model = Donation
+        fields = ["pairing", "donor", "recipient", "kind", "sector", "value", "quantity", "date", "purpose"]
+        widgets = {"date": DateInput()}
+
+
 @dataclass(frozen=True)
 class RecordKind:
     """One record list of the data-entry screen: its model, form, the columns listed, and how a period
@@ -224,6 +250,10 @@ KINDS: dict[str, RecordKind] = {k.key: k for k in [
                related=("location",)),
     RecordKind("workshop", Workshop, WorkshopForm, ("pairing", "name", "region", "established", "jobs"),
                date="established", order=("-established", "-id"), related=("region",)),
+    RecordKind("investment", Investment, InvestmentForm, ("pairing", "enterprise", "year", "amount", "rural_jobs"),
+               order=("-amount", "-id"), related=("enterprise",)),
+    RecordKind("donation", Donation, DonationForm, ("pairing", "donor", "recipient", "kind", "value", "date"),
+               date="date", order=("-date", "-id")),
     RecordKind("placement", Placement, PlacementForm, ("pairing", "month", "kind", "count", "newly_employed",
                                                        "employer"), monthly=True, order=("-month", "-count", "-id")),
     RecordKind("sale", Sale, SaleForm, ("pairing", "month", "category", "channel", "supplier", "buyer", "amount"),

@@ -374,3 +374,30 @@ def test_projects_and_workshops_are_listed_and_added_in_the_assisted_area(client
     assert "紫云县职教中心实训楼" in html and "猫营镇帮扶车间" in html
     table = {r.code: r for r in indicator_table(year.users["ziyun"], pairing=year.county.pk, year=2023)}
     assert table["workshop.jobs"].computed == 35 and table["project.count"].computed == 1
+
+
+def test_investments_and_donations_are_added_inline_and_counted(client, year):
+    from shanhai.economy.models import Investment
+    from shanhai.indicators.selectors import indicator_table
+    from shanhai.network.models import OrgKind
+    from tests.factories import OrganisationFactory
+
+    firm = OrganisationFactory(kind=OrgKind.ENTERPRISE, region=year.county.east_region, name="南沙食品有限公司")
+    OrganisationFactory(kind=OrgKind.ENTERPRISE, region=year.other.east_region, name="中山区远方公司")
+    c = client_for(client, year, "ziyun")
+    html = c.get(url(year)).content.decode()
+    form = html.split('id="records-investment"')[1].split('id="records-donation"')[0]
+    assert "南沙食品有限公司" in form and "中山区远方公司" not in form  # only the pairing's two sides
+    add = reverse("workflow:record_save", args=[year.county.pk, 2023, "investment"])
+    assert c.post(add, {"investment-pairing": year.county.pk, "investment-enterprise": firm.pk,
+                        "investment-year": "2023", "investment-amount": "5000000",
+                        "investment-rural_jobs": "40"}).status_code == 302
+    add = reverse("workflow:record_save", args=[year.county.pk, 2023, "donation"])
+    assert c.post(add, {"donation-pairing": year.county.pk, "donation-donor": "南沙区慈善会",
+                        "donation-recipient": "紫云自治县民政局", "donation-kind": "money", "donation-value": "200000",
+                        "donation-quantity": "0", "donation-date": "2023-09-01"}).status_code == 302
+    assert Investment.objects.get().enterprise == firm
+    table = {r.code: r for r in indicator_table(year.users["ziyun"], pairing=year.county.pk, year=2023)}
+    assert table["industry.investment"].computed == 5_000_000 and table["funds.social"].computed == 200_000
+    html = c.get(url(year)).content.decode()
+    assert "南沙区慈善会" in html and "5,000,000" in html
