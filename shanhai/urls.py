@@ -4,6 +4,9 @@ from django.utils.translation import gettext_lazy as _
 
 from shanhai.ops.health import healthz
 
+# A lost database connection answers 503 "please retry" and is reopened by the next request (ops/faults.py).
+handler500 = "shanhai.ops.faults.server_error"
+
 admin.site.site_header = _("山海 · 协作帮扶平台")
 admin.site.site_title = _("山海")
 admin.site.index_title = _("数据管理")

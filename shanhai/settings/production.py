@@ -42,12 +42,16 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("SHANHAI_CONN_MAX_AGE", default=6
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 # Redis, shared by every gunicorn worker (the Procfile's `cache` line starts one on 127.0.0.1:6380).
+# Redis down is a cache miss, not an error page (ops/cache.py); short timeouts so that a Redis that
+# does not answer costs a request half a second, not a worker.
+REDIS_TIMEOUTS = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "shanhai.ops.cache.DegradingRedisCache",
         "LOCATION": env.str("SHANHAI_REDIS_URL", default="redis://127.0.0.1:6380/0"),
         "KEY_PREFIX": "shanhai",
         "TIMEOUT": 300,
+        "OPTIONS": REDIS_TIMEOUTS,
     },
     # Background jobs' progress and worker heartbeats, seen by every app server (ops/jobs.py).
     "jobs": {
@@ -55,6 +59,7 @@ CACHES = {
         "LOCATION": env.str("SHANHAI_REDIS_URL", default="redis://127.0.0.1:6380/0"),
         "KEY_PREFIX": "shanhai-jobs",
         "TIMEOUT": 7 * 24 * 3600,
+        "OPTIONS": REDIS_TIMEOUTS,
     },
 }
 
