@@ -6,6 +6,7 @@ once its check passes; a refused one is never kept; after the import it is repla
 
 from __future__ import annotations
 
+import errno
 import logging
 import tempfile
 from collections.abc import Iterator
@@ -15,6 +16,7 @@ from pathlib import Path
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from shanhai.accounts.writes import WriteGuard
 from shanhai.core.errors import ShanhaiError
@@ -61,6 +63,9 @@ def _detect_type(path: Path, name: str) -> TypeSpec | None:
     except ReaderError:
         return None
     return spec
+
+
+DISK_FULL = (errno.ENOSPC, errno.EDQUOT)  # no space left, or over the disk quota
 
 
 def _apply(run: ImportRun, result: ImportResult) -> None:
@@ -114,7 +119,14 @@ def import_run_check(*, user: User, upload: UploadedFile, type_key: str | None =
             run.save()
             return run
         _apply(run, result)
-        uploads.store(run, path)
+        try:
+            uploads.store(run, path)
+        except OSError as e:
+            if e.errno not in DISK_FULL:
+                raise
+            uploads.remove(run)  # a partly written file is not kept; the run was never saved
+            raise ShanhaiError(_("服务器磁盘已满，文件未保存，数据未导入；请联系管理员清理磁盘后重新上传。"),
+                               field="file", code="disk_full") from e
     run.save()
     return run
 

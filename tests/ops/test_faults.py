@@ -1,23 +1,26 @@
 """Faults (issue 14): Redis down → pages still served without the cache; the database connection lost
 between two requests → a Chinese "please retry" page (503), then the next request served without a
-restart. A real redis-server and a real pg_terminate_backend, no mocks."""
+restart; the disk full while an upload is stored → refused in Chinese, nothing saved. A real
+redis-server, a real pg_terminate_backend and the kernel's own ENOSPC (/dev/full), no mocks."""
 
 import shutil
 import socket
 import subprocess
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group, User
 from django.core.cache import caches
+from django.core.files.storage import FileSystemStorage
 from django.db import connection, connections
 from django.test import Client, override_settings
 
 from shanhai.accounts.models import Scope
-from shanhai.accounts.roles import VIEWER
+from shanhai.accounts.roles import DATA_ENTRY, VIEWER
 from shanhai.regions.lookup import find_region
-from tests.factories import PairingFactory
+from tests.factories import PairingFactory, ProgrammeFactory
 
 
 def _free_port() -> int:
@@ -150,3 +153,43 @@ def test_other_server_errors_are_still_500(client, monkeypatch) -> None:
     c.force_login(_viewer())
     response = c.get("/")
     assert response.status_code == 500 and "服务器出错了" in response.content.decode()
+
+
+class FullDiskStorage(FileSystemStorage):
+    """Storage on a full disk: every file is written to /dev/full, where the kernel answers ENOSPC."""
+
+    def _save(self, name: str, content) -> str:
+        with open("/dev/full", "wb") as f:
+            for chunk in content.chunks():
+                f.write(chunk)
+            f.flush()
+        return name
+
+
+@pytest.mark.django_db
+def test_disk_full_during_an_import_is_refused_in_chinese_and_nothing_saved(client, tmp_path) -> None:
+    from shanhai.economy.models import Placement
+    from shanhai.transfer.models import ImportRun
+    from tests.transfer.conftest import PAIR
+    from tests.transfer.test_web import PLACEMENT_HEAD, _csv
+
+    if not Path("/dev/full").exists():
+        pytest.skip("/dev/full is missing")
+    pairing = PairingFactory(programme=ProgrammeFactory(name="东西部协作（2021—2025年）"))
+    clerk = User.objects.create_user("clerk-full")
+    clerk.groups.add(Group.objects.get(name=DATA_ENTRY))
+    Scope.objects.create(user=clerk, pairing=pairing)
+    client.force_login(clerk)
+    full = {"default": {"BACKEND": f"{__name__}.FullDiskStorage", "OPTIONS": {"location": str(tmp_path)}},
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+    with override_settings(STORAGES=full):
+        response = client.post("/data/", {"file": _csv([PLACEMENT_HEAD, PAIR + ["2023", "6", "到东部就业", "5", "是", "甲厂"]])})
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "服务器磁盘已满，文件未保存，数据未导入" in page
+    assert ImportRun.objects.count() == 0 and Placement.objects.count() == 0
+    assert not any(tmp_path.rglob("*"))  # no partial file left behind
+
+    # Space again: the same file goes through.
+    response = client.post("/data/", {"file": _csv([PLACEMENT_HEAD, PAIR + ["2023", "6", "到东部就业", "5", "是", "甲厂"]])})
+    assert response.status_code == 302 and ImportRun.objects.count() == 1
