@@ -76,7 +76,7 @@ def figures_for(pairings: list[Pairing], period: Period, indicator_ids: list[int
                                                                              "value"):
             out[pid].targets[(iid, y)] = value
         subs = list(Submission.objects.filter(pairing_id__in=ids, period=period))
-        returned = dict(Step.objects.filter(submission__in=subs, action=Action.RETURN).values("submission_id")
+        returned = dict(Step.objects.filter(submission_id__in=[s.pk for s in subs], action=Action.RETURN).values("submission_id")
                         .annotate(n=Count("id")).values_list("submission_id", "n"))
         for s in subs:
             f = out[s.pairing_id]

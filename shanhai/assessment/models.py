@@ -17,6 +17,7 @@ the reviewer's adjustment with a reason, and the unit's one **objection** per it
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import lru_cache
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -186,6 +187,12 @@ class Item(Timestamped):
 
 def parse_bands(text: str) -> list[tuple[Decimal, Decimal]]:
     """"1=100;0.8=80" → [(1, 100), (0.8, 80)] sorted highest first; a Chinese ValueError on bad text."""
+    return list(_parse_bands(text or ""))
+
+
+@lru_cache(maxsize=256)
+def _parse_bands(text: str) -> tuple[tuple[Decimal, Decimal], ...]:
+    """Parsed once per text: a national computation scores every unit's items with the same few texts."""
     out: list[tuple[Decimal, Decimal]] = []
     for part in (text or "").replace("；", ";").replace("，", ";").replace(",", ";").split(";"):
         part = part.strip()
@@ -203,7 +210,7 @@ def parse_bands(text: str) -> list[tuple[Decimal, Decimal]]:
         out.append((r, p))
     if len({r for r, _p in out}) != len(out):
         raise ValueError("分档的完成率有重复。")
-    return sorted(out, reverse=True)
+    return tuple(sorted(out, reverse=True))
 
 
 class GradeBand(models.Model):

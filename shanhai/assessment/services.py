@@ -18,11 +18,13 @@ items and undecided objections.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -278,34 +280,58 @@ def _reports_locked(subject: str, f: Figures) -> list[str]:
     return out
 
 
-def _indicator_score(item: Item, pairing: Pairing, subject: str, f: Figures, period: Period) -> tuple[Decimal, dict,
-                                                                                                         str]:
-    year, iid = period.year, item.indicator_id
+@dataclass(frozen=True)
+class _Context:
+    """What every draft of one computation shares, worked out once (not once per unit and item)."""
+
+    period: Period
+    subject: str
+    refs: dict[str, str]  # side → the report's source name
+    links: dict[int, Callable[[int], str]]  # item id → pairing id → the records' admin list
+    rule_labels: dict[int, str]  # deduction item id → its rule in Chinese
+    today: dt.date
+
+
+def _records_link(item: Item, year: int) -> Callable[[int], str]:
+    """The records behind an indicator item for one pairing: the URL built once, the pairing put in per unit
+    (the same address `IndicatorRule.records_url` gives; building it 50,000 times took seconds)."""
+    rule = RULES.get(item.indicator.code)  # type: ignore[union-attr]
+    url = rule.records_url(year=year) if rule else ""
+    if not url:
+        return lambda pk: ""
+    base, _sep, rest = url.partition("?")
+    return lambda pk: f"{base}?pairing={pk}" + (f"&{rest}" if rest else "")
+
+
+def _indicator_score(item: Item, pairing: Pairing, f: Figures, ctx: _Context,
+                     unlocked: list[str]) -> tuple[Decimal, dict, str]:
+    """Points, trace and what blocks finalising; `unlocked`: the unit's reports not yet locked (`_reports_locked`)."""
+    subject, year, iid = ctx.subject, ctx.period.year, item.indicator_id
     actual, actual_from = _actual(subject, f, iid, year)  # type: ignore[arg-type]
     target = f.targets.get((iid, year))  # type: ignore[arg-type]
     last_year, last_from = _actual(subject, f, iid, year - 1)  # type: ignore[arg-type]
     result = rules.indicator_points(item, actual, target, last_year)
-    rule = RULES.get(item.indicator.code)  # type: ignore[union-attr]
+    ind = item.indicator
+    disputes = f.disputes.get(iid, [])  # type: ignore[arg-type]
     trace = {
-        "indicator": item.indicator.code, "zh": item.indicator.zh, "unit": item.indicator.unit,  # type: ignore[union-attr]
+        "indicator": ind.code, "zh": ind.zh, "unit": ind.unit,  # type: ignore[union-attr]
         "actual": _num(actual), "actual_from": actual_from,
         "computed": _num(f.computed.get((iid, year))),  # type: ignore[arg-type]
-        "records_url": rule.records_url(pairing=pairing.pk, year=year) if rule else "",
-        "reported": [{"side": s, "value": _num(f.form[(iid, year, s)]), "source": form_ref(period, s)}  # type: ignore[arg-type]
+        "records_url": ctx.links[item.pk](pairing.pk),
+        "reported": [{"side": s, "value": _num(f.form[(iid, year, s)]), "source": ctx.refs[s]}  # type: ignore[arg-type]
                      for s in ("west", "east") if (iid, year, s) in f.form],
         "other": f.other.get((iid, year), [])[:5],  # type: ignore[arg-type]
         "target": _num(target), "target_locked": locked(f.plan),
         "last_year": _num(last_year), "last_year_from": last_from,
         "basis": result.basis, "rate": _num(result.rate), "rate_pct": rules.pct(result.rate) if result.rate is not None else "",
         "band": result.band,
+        "locked": not unlocked, "disputes": disputes,
     }
-    blocks = _reports_locked(subject, f) + f.disputes.get(iid, [])  # type: ignore[arg-type]
-    trace["locked"] = not _reports_locked(subject, f)
-    trace["disputes"] = f.disputes.get(iid, [])  # type: ignore[arg-type]
-    return result.points, trace, "；".join(blocks)[:300]
+    return result.points, trace, "；".join(unlocked + disputes)[:300]
 
 
-def _deduction(item: Item, subject: str, f: Figures, period: Period) -> tuple[Decimal, dict]:
+def _deduction(item: Item, f: Figures, ctx: _Context) -> tuple[Decimal, dict]:
+    subject, period = ctx.subject, ctx.period
     sides = ["west", "east"] if subject == Subject.PAIR else [subject]
     found: list[str] = []
     count = 0
@@ -313,7 +339,7 @@ def _deduction(item: Item, subject: str, f: Figures, period: Period) -> tuple[De
         sub = f.reports.get(side)
         if item.rule == "late":
             late = sub is not None and sub.submitted_at is not None and sub.submitted_at.date() > period.due
-            missing = (sub is None or sub.submitted_at is None) and timezone.localdate() > period.due
+            missing = (sub is None or sub.submitted_at is None) and ctx.today > period.due
             if late or missing:
                 count += 1
                 found.append(f"{SIDE_ZH[side]}工作报告{'逾期报送' if late else '逾期未报送'}（截止{period.due:%Y-%m-%d}）")
@@ -327,7 +353,7 @@ def _deduction(item: Item, subject: str, f: Figures, period: Period) -> tuple[De
         if count:
             found.append(f"东西部对账差异未解决{count}项")
     points = rules.deduction_points(item, count)
-    return points, {"rule": item.get_rule_display(), "count": count, "found": found,
+    return points, {"rule": ctx.rule_labels[item.pk], "count": count, "found": found,
                     "per": _num(item.weight), "cap": _num(item.cap)}
 
 
@@ -339,7 +365,11 @@ def _applies(item: Item, subject: str, pairing: Pairing) -> bool:
 
 def assessments_compute(user: AnyUser, scheme: Scheme, pairings: Iterable[Pairing] | None = None) -> list[Assessment]:
     """Compute (or recompute) the drafts of `pairings` (every county pairing of the programme by default).
-    Reviewers' scores, adjustments and self-evaluations are kept; final and published ones are left alone."""
+    Reviewers' scores, adjustments and self-evaluations are kept; final and published ones are left alone.
+
+    National scale (≈650 units × the full catalogue, benchmarks/assessment_speed.py): the figures are read
+    in bulk (`inputs.figures_for`), the totals worked out from the scores in hand, and only what changed is
+    written: a recomputation that finds the same figures writes no score and no history."""
     if scheme.state == SchemeState.DRAFT:
         raise ShanhaiError("考核尚未开启（方案未冻结），不能计算考核结果。", code="conflict")
     guard = WriteGuard(user)
@@ -351,41 +381,124 @@ def assessments_compute(user: AnyUser, scheme: Scheme, pairings: Iterable[Pairin
         qs = qs.filter(pk__in=[p.pk for p in pairings])
     plist = [p for p in qs if guard.pairing_open(p.pk)]
     items = list(scheme.items.select_related("indicator", "province"))
+    by_item = {i.pk: i for i in items}
+    ctx = _Context(period=period, subject=scheme.subject, refs={s: form_ref(period, s) for s in ("west", "east")},
+                   links={i.pk: _records_link(i, period.year) for i in items if i.kind == ItemKind.INDICATOR},
+                   rule_labels={i.pk: i.get_rule_display() for i in items if i.kind == ItemKind.DEDUCTION},
+                   today=timezone.localdate())
     figs = figures_for(plist, period, [i.indicator_id for i in items if i.indicator_id])
-    existing = {a.pairing_id: a for a in Assessment.objects.filter(scheme=scheme, pairing__in=plist)}
-    new = [Assessment(scheme=scheme, pairing=p) for p in plist if p.pk not in existing]
+    ids = [p.pk for p in plist]
+    existing = {a.pairing_id: a for a in Assessment.objects.filter(scheme=scheme, pairing_id__in=ids)}
+    # new drafts are created with their totals (below), so opening writes each row once
+    drafts = [existing.get(p.pk) or Assessment(scheme=scheme, pairing=p) for p in plist]
+    drafts = [a for a in drafts if a.state == AssessmentState.DRAFT]
+    held: dict[int, dict[int, _Held]] = {a.pairing_id: {} for a in drafts}
+    # stored scores read as plain rows: building 50,000 model instances took seconds
+    by_assessment = {a.pk: a.pairing_id for a in drafts if a.pk}
+    for pk, aid, iid, computed, adjusted, trace, block in Score.objects.filter(
+            assessment_id__in=list(by_assessment)).values_list("pk", "assessment_id", "item_id", "computed",
+                                                              "adjusted", "trace", "block"):
+        if iid in by_item:
+            held[by_assessment[aid]][iid] = _Held(pk, by_item[iid], computed, adjusted, trace, block)
+    changed: dict[int, _Held] = {}
+    by_id = {p.pk: p for p in plist}
+    for a in drafts:
+        p, f, mine = by_id[a.pairing_id], figs[a.pairing_id], held[a.pairing_id]
+        unlocked = _reports_locked(scheme.subject, f)
+        for item in items:
+            if not _applies(item, scheme.subject, p):
+                continue
+            score = mine.get(item.pk)
+            if score is None:
+                score = mine[item.pk] = _Held(None, item, None, None, {}, "")
+            before = (score.computed, score.trace, score.block)
+            if item.kind == ItemKind.INDICATOR:
+                score.computed, score.trace, score.block = _indicator_score(item, p, f, ctx, unlocked)
+            elif item.kind == ItemKind.DEDUCTION:
+                score.computed, score.trace = _deduction(item, f, ctx)
+                score.block = ""
+            else:
+                score.computed = None
+                score.trace = {"range": [_num(item.min_points or 0), _num(item.weight)]}
+                score.block = "" if score.adjusted is not None else "定性项目尚未评分"
+            if score.pk is not None and (score.computed, score.trace, score.block) != before:
+                changed[score.pk] = score
     with transaction.atomic():
-        if new:
-            bulk_create_with_history(new, Assessment, default_user=_who(user), default_change_reason="计算考核初稿")
-            existing.update({a.pairing_id: a for a in Assessment.objects.filter(scheme=scheme, pairing__in=plist)})
-        drafts = [existing[p.pk] for p in plist if existing[p.pk].state == AssessmentState.DRAFT]
-        stored = {(s.assessment_id, s.item_id): s for s in Score.objects.filter(assessment__in=drafts)}
-        create, update = [], []
-        by_id = {p.pk: p for p in plist}
-        for a in drafts:
-            p, f = by_id[a.pairing_id], figs[a.pairing_id]
-            for item in items:
-                if not _applies(item, scheme.subject, p):
-                    continue
-                score = stored.get((a.pk, item.pk)) or Score(assessment=a, item=item)
-                if item.kind == ItemKind.INDICATOR:
-                    score.computed, score.trace, score.block = _indicator_score(item, p, scheme.subject, f, period)
-                elif item.kind == ItemKind.DEDUCTION:
-                    score.computed, score.trace = _deduction(item, scheme.subject, f, period)
-                    score.block = ""
-                else:
-                    score.computed = None
-                    score.trace = {"range": [_num(item.min_points or 0), _num(item.weight)]}
-                    score.block = "" if score.adjusted is not None else "定性项目尚未评分"
-                (update if score.pk else create).append(score)
-        if create:
-            bulk_create_with_history(create, Score, batch_size=2000, default_user=_who(user),
-                                     default_change_reason="计算考核初稿")
-        if update:
-            bulk_update_with_history(update, Score, ["computed", "trace", "block", "updated_at"], batch_size=2000,
-                                     default_user=_who(user), default_change_reason="重新计算考核初稿")
-        _retotal_many(drafts, scheme, user)
+        _retotal_many(drafts, held, scheme, user)
+        _scores_update(changed, user)
+        _scores_insert([(a.pk, h) for a in drafts for h in held[a.pairing_id].values() if h.pk is None])
+    existing.update({a.pairing_id: a for a in drafts})
     return [existing[p.pk] for p in plist]
+
+
+def _scores_update(changed: dict[int, _Held], user: AnyUser) -> None:
+    """Write recomputed scores (score id → new values), each with its history row. One UPDATE per row through
+    `executemany`: Django's bulk_update builds a CASE per field and row, seconds for a few thousand rows."""
+    if not changed:
+        return
+    ops = connection.ops
+    now = timezone.now()
+    trace_field = Score._meta.get_field("trace")
+    table = ops.quote_name(Score._meta.db_table)
+    sql = f"UPDATE {table} SET computed = %s, trace = %s, block = %s, updated_at = %s WHERE id = %s"  # noqa: S608
+    ids = list(changed)
+    for i in range(0, len(ids), 5000):
+        rows = list(Score.objects.filter(pk__in=ids[i:i + 5000]))  # whole rows, so that their history is complete
+        for s in rows:
+            h = changed[s.pk]
+            s.computed, s.trace, s.block, s.updated_at = h.computed, h.trace, h.block, now
+        with connection.cursor() as cursor:
+            cursor.executemany(sql, [(None if s.computed is None else ops.adapt_decimalfield_value(s.computed, 7, 2),
+                                      trace_field.get_db_prep_save(s.trace, connection), s.block,
+                                      ops.adapt_datetimefield_value(now), s.pk) for s in rows])
+        Score.history.bulk_history_create(rows, update=True, default_user=_who(user),
+                                          default_change_reason="重新计算考核初稿")
+
+
+def _scores_insert(rows: list[tuple[int, _Held]]) -> None:
+    """Insert a first computation's scores (assessment id, score) in one statement per few thousand rows.
+
+    These are the starting point, not a change: they are written without a history row each (the
+    assessment's own history records "计算考核初稿" with its total; every later change — a recomputation
+    that moves a figure, a reviewer's score, a decision — has its row). Written through the cursor, values
+    adapted by the database's own field operations: Django's bulk_create spent most of a national opening
+    preparing 600,000 values one field at a time. The caller has been through the write guard."""
+    if not rows:
+        return
+    ops = connection.ops
+    now = ops.adapt_datetimefield_value(timezone.now())
+    trace_field = Score._meta.get_field("trace")
+
+    def dec(value: Decimal | None) -> Any:
+        return None if value is None else ops.adapt_decimalfield_value(value, 7, 2)
+
+    cols = ("created_at", "updated_at", "assessment_id", "item_id", "computed", "adjusted", "reason", "reviewer_id",
+            "level", "self_points", "trace", "block")
+    names = ", ".join(ops.quote_name(c) for c in cols)
+    marks = ", ".join(["%s"] * len(cols))
+    sql = f"INSERT INTO {ops.quote_name(Score._meta.db_table)} ({names}) VALUES ({marks})"  # noqa: S608 - own names
+    values = [(now, now, aid, h.item.pk, dec(h.computed), dec(h.adjusted), "", None, "", None,
+               trace_field.get_db_prep_save(h.trace, connection), h.block) for aid, h in rows]
+    with connection.cursor() as cursor:
+        for i in range(0, len(values), 5000):
+            cursor.executemany(sql, values[i:i + 5000])
+
+
+@dataclass(slots=True)
+class _Held:
+    """A stored score as read for a recomputation (what the totals and the comparison need)."""
+
+    pk: int | None  # None: not stored yet
+    item: Item
+    computed: Decimal | None
+    adjusted: Decimal | None
+    trace: dict
+    block: str
+    _objection_open: bool = False
+
+    @property
+    def points(self) -> Decimal | None:
+        return self.adjusted if self.adjusted is not None else self.computed
 
 
 def _who(user: AnyUser) -> Any:
@@ -400,7 +513,7 @@ def _scheme_rules(scheme: Scheme) -> tuple[list[tuple[str, Decimal]], list[tuple
     return bands, caps, full
 
 
-def _totals(a: Assessment, scores: list[Score], bands: list[tuple[str, Decimal]], caps: list[tuple[str, bool, str]],
+def _totals(a: Assessment, scores: list[Any], bands: list[tuple[str, Decimal]], caps: list[tuple[str, bool, str]],
             full: Decimal) -> None:
     """Set a's computed and final totals, grade, the grade's note and the number of blocking items."""
     a.computed = rules.q(sum((s.computed or Decimal(0) for s in scores), Decimal(0)))
@@ -413,21 +526,44 @@ def _totals(a: Assessment, scores: list[Score], bands: list[tuple[str, Decimal]]
     a.blocked = sum(1 for s in scores if s.block) + open_objections
 
 
-def _retotal_many(assessments: list[Assessment], scheme: Scheme, user: AnyUser) -> None:
+TOTAL_FIELDS = ("computed", "total", "grade", "grade_note", "blocked")
+
+
+def _retotal_many(assessments: list[Assessment], scores: dict[int, dict[int, _Held]], scheme: Scheme,
+                  user: AnyUser) -> None:
+    """Totals from the scores in hand (pairing id → item id → score). New assessments are created with them;
+    stored ones are written, with history, where a total, the grade or the blocking count changed."""
     bands, caps, full = _scheme_rules(scheme)
-    by: dict[int, list[Score]] = {a.pk: [] for a in assessments}
-    open_ids = set(Objection.objects.filter(score__assessment__in=assessments, state=ObjectionState.OPEN)
-                   .values_list("score_id", flat=True))
-    for s in Score.objects.filter(assessment__in=assessments).select_related("item"):
-        s._objection_open = s.pk in open_ids  # type: ignore[attr-defined]
-        by[s.assessment_id].append(s)
+    open_ids = set(Objection.objects.filter(score__assessment_id__in=[a.pk for a in assessments if a.pk],
+                                            state=ObjectionState.OPEN).values_list("score_id", flat=True))
     now = timezone.now()
+    new, changed, same = [], [], []
     for a in assessments:
-        _totals(a, by[a.pk], bands, caps, full)
+        mine = sorted(scores[a.pairing_id].values(), key=lambda s: (s.item.position, s.item.pk))
+        for s in mine:
+            s._objection_open = s.pk in open_ids
+        before = tuple(getattr(a, f) for f in TOTAL_FIELDS)
+        _totals(a, mine, bands, caps, full)
+        if a.pk is None:
+            new.append(a)
+        elif a.computed_at is None or tuple(getattr(a, f) for f in TOTAL_FIELDS) != before:
+            changed.append(a)
+        else:
+            same.append(a)
         a.computed_at = now
-    bulk_update_with_history(assessments, Assessment,
-                             ["computed", "total", "grade", "grade_note", "blocked", "computed_at", "updated_at"],
-                             batch_size=2000, default_user=_who(user), default_change_reason="计算考核初稿")
+    if new:
+        bulk_create_with_history(new, Assessment, batch_size=2000, default_user=_who(user),
+                                 default_change_reason="计算考核初稿")
+        if any(a.pk is None for a in new):  # a database that does not return the new keys
+            keys = dict(Assessment.objects.filter(scheme=scheme, pairing_id__in=[a.pairing_id for a in new])
+                        .values_list("pairing_id", "pk"))
+            for a in new:
+                a.pk = keys[a.pairing_id]
+    if changed:
+        bulk_update_with_history(changed, Assessment, [*TOTAL_FIELDS, "computed_at", "updated_at"],
+                                 batch_size=2000, default_user=_who(user), default_change_reason="计算考核初稿")
+    if same:  # the same figures again: only when it was computed, not a new version for the history
+        Assessment.objects.filter(pk__in=[a.pk for a in same]).update(computed_at=now)
 
 
 def retotal(a: Assessment, user: AnyUser, reason: str) -> Assessment:
