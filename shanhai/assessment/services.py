@@ -145,16 +145,43 @@ def _editable(scheme: Scheme) -> None:
         raise ShanhaiError(f"{scheme}已冻结（考核已开启），不能修改；可复制到下一年度后修改。", code="conflict")
 
 
+def province_scopes(user: AnyUser) -> list[Region]:
+    """The provinces whose office `user` is (a province-level scope): they may add items for that province."""
+    return [r for r in _region_scopes(user) if r.level == "province"]
+
+
+def _item_refusal(user: AnyUser, item: Item) -> str | None:
+    """The national items are the national office's; a province office adds and changes only its own
+    province's items (`Item.province`), within the national scheme. A city or county office neither."""
+    if user is None or is_national(user):
+        return None
+    if item.province_id is None:
+        return "全国统一的考核项目只能由全国管理员修改；省级协作部门可在全国方案内增设本省项目。"
+    if not any(r.pk == item.province_id for r in province_scopes(user)):
+        return f"只有{item.province.name}协作部门可以增设或修改该省的考核项目。"  # type: ignore[union-attr]
+    return None
+
+
 def scheme_item_save(user: AnyUser, item: Item, *, reason: str = "") -> Item:
-    """Add or change one item of a draft scheme (the national office; a province for its own items)."""
+    """Add or change one item of a draft scheme (the national office; a province office for its own items)."""
     _editable(item.scheme)
-    if item.province_id is not None and item.province.level != "province":
+    if item.province_id is not None and item.province.level != "province":  # type: ignore[union-attr]
         raise ShanhaiError("「省级增设」须选择省级行政区。", field="province")
+    if item.pk is not None and not is_national(user):  # the province stays as stored, whatever was posted
+        stored = Item.objects.filter(pk=item.pk).values_list("province_id", flat=True).first()
+        if stored != item.province_id:
+            raise WriteRefused("不能更改考核项目所属的省份。")
+    refused = _item_refusal(user, item)
+    if refused:
+        raise WriteRefused(refused)
     return guarded_save(user, item, reason=reason or "编辑考核项目")  # type: ignore[return-value]
 
 
 def scheme_item_delete(user: AnyUser, item: Item) -> None:
     _editable(item.scheme)
+    refused = _item_refusal(user, item)
+    if refused:
+        raise WriteRefused(refused)
     guarded_delete(user, item, reason="删除考核项目")
 
 

@@ -77,15 +77,16 @@ def index(request: HttpRequest) -> HttpResponse:
 def scheme(request: HttpRequest, pk: int) -> HttpResponse:
     s = selectors.scheme_get(pk)
     guard = WriteGuard(request.user)
+    provinces = [] if guard.national else services.province_scopes(request.user)  # their own items only
     items = list(s.items.select_related("indicator", "province"))
     from shanhai.indicators.models import Indicator
 
     return render(request, "assessment/scheme.html", {
         "scheme": s, "items": items, "bands": s.grade_bands.all(), "caps": s.cap_rules.all(),
         "editable": not s.frozen and guard.role_error(Scheme, "change") is None,
-        "province_edit": not s.frozen and guard.role_error(Item, "add") is None and not guard.national,
-        "provinces": [r for r in Region.objects.filter(level="province", path__startswith=guard.region_paths or "\0")]
-        if not guard.national else [],
+        "province_edit": not s.frozen and guard.role_error(Item, "add") is None and not guard.national
+        and bool(provinces) and s.programme_id is not None,
+        "provinces": provinces,
         "national": guard.national, "kinds": ItemKind.choices, "modes": Mode.choices,
         "indicators": Indicator.objects.order_by("position"), "problems": services.scheme_problems(s),
         "history": s.history.select_related("history_user")[:10],
