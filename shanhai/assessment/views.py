@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from shanhai.accounts.writes import WriteGuard, is_national
 from shanhai.assessment import selectors, services, sheets
-from shanhai.assessment.models import Item, ItemKind, Mode, Objection, Scheme, Score, Subject
+from shanhai.assessment.models import GradeBand, Item, ItemKind, Mode, Objection, Scheme, Score, Subject
 from shanhai.core.errors import ShanhaiError
 from shanhai.network.models import Programme
 from shanhai.regions.models import Region
@@ -89,9 +89,18 @@ def scheme(request: HttpRequest, pk: int) -> HttpResponse:
         "provinces": provinces,
         "national": guard.national, "kinds": ItemKind.choices, "modes": Mode.choices,
         "indicators": Indicator.objects.order_by("position"), "problems": services.scheme_problems(s),
-        "history": s.history.select_related("history_user")[:10],
+        "history": _scheme_versions(s),
         "programmes": Programme.objects.order_by("pk"),
     })
+
+
+def _scheme_versions(s: Scheme, n: int = 20) -> list[Any]:
+    """The scheme's versions, newest first: its own, its items' (a province's additions among them) and its
+    grade bands' history rows; what the scheme was when it was frozen is the state before `frozen_at`."""
+    rows = [*s.history.select_related("history_user")[:n],
+            *Item.history.filter(scheme_id=s.pk).select_related("history_user").order_by("-history_date")[:n],
+            *GradeBand.history.filter(scheme_id=s.pk).select_related("history_user").order_by("-history_date")[:n]]
+    return sorted(rows, key=lambda h: h.history_date, reverse=True)[:n]
 
 
 ITEM_FIELDS = ("label", "weight", "mode", "bands", "min_rate", "cap", "min_points", "rule")

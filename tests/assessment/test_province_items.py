@@ -77,7 +77,10 @@ def test_the_province_office_adds_its_item_on_the_scheme_page(client, assessed):
     assert r.status_code == 302
     item = scheme.items.get(code="gz.relocation")
     assert item.province.name == "贵州省" and item.weight == 5
-    assert "贵州省增设" in client.get(url).content.decode()
+    page = client.get(url).content.decode()
+    assert "贵州省增设" in page
+    versions = page.split("as-versions")[1]  # the scheme's versions name the item and who added it
+    assert "guizhou 编辑考核项目 · 易地扶贫搬迁后续扶持（5.00分）" in versions
     client.force_login(assessed.year.users["anshun"])  # a city office: no such form, and refused if posted
     assert "增设本省考核项目" not in client.get(url).content.decode()
     r = client.post(reverse("assessment:item_add", args=[scheme.pk]), {
