@@ -507,6 +507,11 @@ def _scores_insert(rows: list[tuple[int, _Held]]) -> None:
     values = [(now, now, aid, h.item.pk, dec(h.computed), dec(h.adjusted), "", None, "", None,
                trace_field.get_db_prep_save(h.trace, connection), h.block) for aid, h in rows]
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":  # COPY: less work per row than executemany (as roll-ups do)
+            with cursor.cursor.copy(f"COPY {ops.quote_name(Score._meta.db_table)} ({names}) FROM STDIN") as copy:
+                for row in values:
+                    copy.write_row(row)
+            return
         for i in range(0, len(values), 5000):
             cursor.executemany(sql, values[i:i + 5000])
 
