@@ -31,6 +31,16 @@ def region():
 
 
 @pytest.fixture(autouse=True)
+def _site_language_after_each_test():
+    """A request switched to English (the language menu) leaves its thread in English; the next test
+    starts in the site's language again, as a new request would."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _reference_data_after_flush(request):
     """Transactional tests flush every table, the division table, the indicator catalogue and the
     default check rules with them (loaded once per test database, not per test): put them back before

@@ -42,8 +42,10 @@ SYSTEM: Any = _System()
 
 
 def form_ref(period: Period, side: str) -> str:
-    """The source of figures entered on the data-entry screen: one per period and side."""
-    return f"{period}工作报告·{SIDES[side]}填报"
+    """The source of figures entered on the data-entry screen: one per period and side. A stored key, so
+    written out here in Chinese whatever the page's language (not `str(period)`, which is translated)."""
+    when = f"{period.year}年" + (f"第{period.quarter}季度" if period.quarter else "")
+    return f"{when}工作报告·{SIDES[side]}填报"
 
 
 def other_side(side: str) -> str:

@@ -12,9 +12,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
+from django.utils import translation
 
 from shanhai.accounts.writes import AnyUser, WriteRefused, guarded_save, is_national
 from shanhai.core.errors import ShanhaiError
@@ -156,6 +158,7 @@ def _notify_dispute(obj: Confirmation, target_side: str) -> None:
 
     recipients = [u.email for u in side_officers(obj.pairing, target_side) if u.email]
     if recipients:
-        subject = f"【山海】{obj.pairing} {obj.period}「{obj.indicator.zh}」对方有异议"
-        body = f"{SIDES[obj.side]}对「{obj.indicator.zh}」提出异议：{obj.comment}\n请登录山海平台“我的待办”核对。"
+        with translation.override(settings.LANGUAGE_CODE):  # the site's language, as every notification
+            subject = f"【山海】{obj.pairing} {obj.period}「{obj.indicator.zh}」对方有异议"
+            body = f"{SIDES[obj.side]}对「{obj.indicator.zh}」提出异议：{obj.comment}\n请登录山海平台“我的待办”核对。"
         transaction.on_commit(lambda: send_mail(subject, body, None, recipients, fail_silently=True))

@@ -24,11 +24,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from shanhai.accounts.writes import AnyUser, WriteGuard, WriteRefused, is_national
 from shanhai.core.errors import ShanhaiError
@@ -121,10 +122,11 @@ def _notify(sub: Submission, step: Step) -> None:
     recipients = [u.email for u in people_to_notify(sub, step) if u.email]
     if not recipients:
         return
-    subject = f"【山海】{sub}：{step.get_action_display()}"
-    body = (f"{sub}\n状态：{State(step.from_state).label} → {State(step.to_state).label}\n"
-            f"操作人：{step.user or '系统'}\n" + (f"意见：{step.comment}\n" if step.comment else "")
-            + "请登录山海平台“我的待办”处理。")
+    with translation.override(settings.LANGUAGE_CODE):  # in the site's language, whatever page the actor used
+        subject = f"【山海】{sub}：{step.get_action_display()}"
+        body = (f"{sub}\n状态：{State(step.from_state).label} → {State(step.to_state).label}\n"
+                f"操作人：{step.user or '系统'}\n" + (f"意见：{step.comment}\n" if step.comment else "")
+                + "请登录山海平台“我的待办”处理。")
     transaction.on_commit(lambda: send_mail(subject, body, None, recipients, fail_silently=True))
 
 
