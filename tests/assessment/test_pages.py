@@ -100,3 +100,20 @@ def test_scheme_editor_for_the_national_office(client, assessed):
     c = _client(client, assessed.year.users["guizhou"])
     r = c.post(reverse("assessment:item_save", args=[scheme.pk, item.pk]), {"label": "改", "weight": "1"})
     assert r.status_code == 403
+
+
+def test_english_pages_show_grades_and_separators_in_english(client, assessed):
+    import re
+
+    scheme, a = _open(assessed)
+    c = _client(client, assessed.year.users["anshun"])
+    c.post("/i18n/setlang/", {"language": "en", "next": "/assessment/"})
+    results = c.get(reverse("assessment:results", args=[scheme.pk])).content.decode()
+    detail = c.get(reverse("assessment:detail", args=[a.pk])).content.decode()
+    for page in (results, detail):
+        body = page.split("<main", 1)[1]
+        for grade in ("好", "较好", "一般", "差"):  # grade labels translated (the stored values stay Chinese)
+            assert f">{grade}<" not in body
+    assert re.search(r">(Good|Fairly good|Fair|Poor|—)</strong>", detail)
+    h1 = re.search(r"<h1>(.*?)</h1>", detail, re.S).group(1)
+    assert "：" not in h1 and ": " in h1  # the separators the page itself writes (stored reasons stay as written)
