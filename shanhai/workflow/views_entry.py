@@ -291,13 +291,16 @@ def _records(request: HttpRequest, where: Where, bound: dict[str, RecordForm] | 
     labels = {p.pk: p.label for p in pairings}
     guard.know_pairings((p.pk, p.path, p.east_region_id, p.west_region_id, p.east_path, p.west_path)
                         for p in pairings)
+    entry = where.url("entry")  # each row's edit link adds its record to this (reversed once, not per row)
+    sep = "&" if "?" in entry else "?"
     for kind in KINDS.values():
         qs = kind.in_period(visible(user, kind.model.objects.filter(subtree(where.pairing))), where.year, months)
         qs = qs.select_related(*kind.related).order_by(*kind.order)
-        total = qs.count()
+        shown = list(qs[:CAP + 1])  # one row more tells whether there are more: count only then
+        total = qs.count() if len(shown) > CAP else len(shown)
         rows = []
         edit_obj = None
-        for obj in qs[:CAP]:
+        for obj in shown[:CAP]:
             editable = not guard.errors(obj, action="change", before=obj)
             if editing == f"{kind.key}-{obj.pk}":
                 edit_obj = obj
@@ -305,7 +308,7 @@ def _records(request: HttpRequest, where: Where, bound: dict[str, RecordForm] | 
                      for c in kind.columns]
             rows.append({"obj": obj, "cells": cells, "editable": editable,
                          "editing": edit_obj is obj,
-                         "edit_url": where.url("entry", edit=f"{kind.key}-{obj.pk}") + f"#records-{kind.key}",
+                         "edit_url": f"{entry}{sep}edit={kind.key}-{obj.pk}#records-{kind.key}",
                          "delete_url": _record_url(where, "record_delete", kind, obj.pk)})
         if bound and kind.key in bound:
             form = bound[kind.key]
