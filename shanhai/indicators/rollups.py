@@ -22,7 +22,7 @@ from __future__ import annotations
 import contextlib
 import threading
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -310,16 +310,24 @@ def rollups_touch(pairing_id: int | None, year: int | None, codes: Sequence[str]
 
 @transaction.atomic
 def rollups_refresh_for(pairing_ids: Iterable[int], years: Iterable[int] | None = None, *,
-                        codes: Sequence[str] | None = None) -> int:
+                        codes: Sequence[str] | None = None, fresh: Collection[int] = ()) -> int:
     """Recompute these pairings' values (all years, or only `years`; all indicators, or only `codes`)
     and carry the change upward.
 
-    Importers call this after a bulk write (bulk_create/update send no signals). Returns the number
-    of changed PairingValue keys.
+    Importers call this after a bulk write (bulk_create/update send no signals). `fresh` names pairings
+    created in the caller's transaction (see `_refresh_fresh`). Returns the number of changed
+    PairingValue keys.
     """
     ids = sorted(set(pairing_ids))
     if not ids:
         return 0
+    if fresh:
+        new_ids = [i for i in ids if i in set(fresh)]
+        changed = _refresh_fresh(new_ids, codes) if new_ids else None
+        if changed is not None:
+            done = set(new_ids)
+            ids = [i for i in ids if i not in done]
+            return changed + (rollups_refresh_for(ids, years, codes=codes) if ids else 0)
     years = None if years is None else sorted(set(years))
     in_force = [c for c, r in RULES.items() if r.in_force and (codes is None or c in codes)]
     if years is not None and in_force:
@@ -360,6 +368,36 @@ def rollups_refresh_for(pairing_ids: Iterable[int], years: Iterable[int] | None 
     _set_pairing_values({k: new[k] for k in deltas if k in new})
     _propagate(deltas, where)
     return len(deltas)
+
+
+def _refresh_fresh(ids: list[int], codes: Sequence[str] | None) -> int | None:
+    """The values of pairings created in this transaction, or None when any of them already has some.
+
+    A pairing whose id was only now taken from the sequence has no PairingValue rows (they would
+    need it to exist: a foreign key, deleted with it), and no other transaction can see it. So its
+    values are what a rebuild computes (`compute`, every year), the change is all of them, and they
+    are inserted as they are: no lock, no read of old values, no conflict handling, and the in-force
+    and the dated pairing counts in one pass. The one query below keeps that true whatever a caller
+    passes: if any value exists, the caller takes the ordinary path.
+    """
+    span = _dense_range(ids)
+    for i in range(0, len(ids), CHUNK) if span is None else (0,):
+        qs = (PairingValue.objects.filter(pairing_id__in=ids[i:i + CHUNK]) if span is None
+              else PairingValue.objects.filter(pairing_id__gte=span[0], pairing_id__lte=span[1]))
+        if qs.exists():
+            return None
+    where = places(ids)
+    ids = [i for i in ids if i in where]
+    values = compute(pairing_ids=ids, codes=codes)
+    if values:
+        cols = ("pairing_id", "indicator_id", "year", "period", "value")
+        rows = [(*k, v) for k, v in sorted(values.items())]  # in key order: the index pages fill in turn
+        if connection.vendor == "postgresql":
+            insert_rows(PairingValue._meta.db_table, cols, rows)  # COPY
+        else:
+            upsert_rows(PairingValue._meta.db_table, cols, rows, "")  # many rows a statement
+        _propagate(values, where)
+    return len(values)
 
 
 def _set_pairing_values(values: dict[Key, int]) -> None:

@@ -576,11 +576,13 @@ def partial_rule_errors(spec: TypeSpec, rules: ModelRules, values: dict[str, Any
     return []
 
 
-def refresh_rollups(pairing_ids: set[int], years: set[int], model: type[models.Model] | None = None) -> None:
+def refresh_rollups(pairing_ids: set[int], years: set[int], model: type[models.Model] | None = None,
+                    fresh: set[int] | frozenset[int] = frozenset()) -> None:
     """Tell the indicators app which pairings and years changed (when it offers the hook).
 
     With `model`, only the indicators counted from that model's records are recomputed, as the
     indicators' own save signal does: no other indicator can change when only those records do.
+    `fresh`: pairings this import created (their values are inserted whole, `rollups._refresh_fresh`).
     """
     try:
         from shanhai.indicators.rollups import rollups_refresh_for
@@ -594,7 +596,7 @@ def refresh_rollups(pairing_ids: set[int], years: set[int], model: type[models.M
         codes = [r.code for r in rules_by_model().get(model, [])]
         if not codes:
             return
-    rollups_refresh_for(sorted(pairing_ids), sorted(y for y in years if y) or None, codes=codes)
+    rollups_refresh_for(sorted(pairing_ids), sorted(y for y in years if y) or None, codes=codes, fresh=fresh)
 
 
 def year_of(spec: TypeSpec, obj: models.Model) -> int | None:
