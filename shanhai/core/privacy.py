@@ -8,6 +8,7 @@ import hashlib
 import hmac
 import re
 import unicodedata
+from operator import mul
 
 from django.conf import settings
 
@@ -16,6 +17,7 @@ from shanhai.core.errors import ShanhaiError
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
 _PHONE = re.compile(r"1[3-9]\d{9}")
+_ID_FORM = re.compile(r"\d{17}[\dX]")
 
 
 def _normalise(value: str) -> str:
@@ -30,9 +32,9 @@ def keyed_hash(kind: str, value: str) -> str:
 def normalise_id_number(raw: str) -> str:
     """Return the 18-character resident identity number, or raise with a Chinese message."""
     value = _normalise(raw)
-    if not re.fullmatch(r"\d{17}[\dX]", value):
+    if not _ID_FORM.fullmatch(value):
         raise ShanhaiError("「身份证号」应为18位，前17位为数字，末位为数字或X。", field="id_number")
-    total = sum(int(d) * w for d, w in zip(value[:17], _ID_WEIGHTS, strict=True))
+    total = sum(map(mul, map(int, value[:17]), _ID_WEIGHTS))  # no Python frame per digit: imports check thousands
     if _ID_CHECK[total % 11] != value[17]:
         raise ShanhaiError("「身份证号」校验位不正确，请核对。", field="id_number")
     return value

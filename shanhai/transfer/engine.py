@@ -30,7 +30,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models.base import ModelState
-from django.db.models.signals import post_init, pre_init
+from django.db.models.signals import m2m_changed, post_init, pre_init
 from django.utils import timezone
 
 from shanhai.accounts.writes import PAIRING_SHAPE, pairing_children_errors
@@ -67,7 +67,7 @@ from shanhai.transfer.rows import (
 from shanhai.transfer.rows import RowError as RowError
 from shanhai.transfer.rows import masked as masked
 from shanhai.transfer.rows import records_link as records_link
-from shanhai.transfer.specs import TYPES, RowValues, TypeSpec, get_spec
+from shanhai.transfer.specs import TYPES, RowValues, TypeSpec, get_spec, prefetch_pairing_refs
 from shanhai.transfer.templates import GUIDE_SHEET
 
 # ---- preparing the sources -------------------------------------------------------------------
@@ -246,18 +246,34 @@ class GeneralPlan:
             return {}  # the key holds only new objects: nothing can match
         part = (field, obj.pk if obj is not None else None)
         if part not in self.existing:
-            # Only the natural keys (and ids) are read here; whole records only where a row matches one.
-            qs = self.model._default_manager.all() if field is None else self.model._default_manager.filter(**{field: obj})
-            index: dict[tuple[Any, ...], list[Any]] = {}
-            names = self.spec.natural_key
-            fks = [isinstance(self.model._meta.get_field(n), models.ForeignKey) for n in names]
-            attnames = [self.model._meta.get_field(n).attname for n in names]
-            for pk, *parts in qs.values_list("pk", *attnames):
-                key = tuple([(None if v is None else ("pk", v)) if fk else key_part(v)
-                             for v, fk in zip(parts, fks, strict=True)])
-                index.setdefault(key, []).append(_Stored(pk, part, qs))
-            self.existing[part] = index
+            if field is None:
+                self._load_partitions(None, [None])
+            else:
+                self._load_partitions(field, [obj.pk])
         return self.existing[part]
+
+    def _load_partitions(self, field: str | None, values: list[Any]) -> None:
+        """Index the stored natural keys (and ids) of the records with `field` equal to each of `values`
+        (one query per 1,000 values); whole records are read only where a row matches one (`_record`)."""
+        wanted = [v for v in dict.fromkeys(values) if (field, v) not in self.existing]
+        manager = self.model._default_manager
+        names = self.spec.natural_key
+        fks = [isinstance(self.model._meta.get_field(n), models.ForeignKey) for n in names]
+        attnames = [self.model._meta.get_field(n).attname for n in names]
+        column = None if field is None else self.model._meta.get_field(field).attname
+        for i in range(0, len(wanted), 1000):
+            chunk = wanted[i:i + 1000]
+            indexes: dict[Any, dict[tuple[Any, ...], list[Any]]] = {}
+            qsets: dict[Any, Any] = {}
+            for v in chunk:
+                indexes[v] = self.existing[(field, v)] = {}
+                qsets[v] = manager.all() if field is None else manager.filter(**{field: v})
+            qs = manager.all() if field is None else manager.filter(**{f"{field}__in": chunk})
+            for pk, *parts in qs.values_list("pk", *([column] if column else []), *attnames):
+                v = parts.pop(0) if column else None
+                key = tuple([(None if x is None else ("pk", x)) if fk else key_part(x)
+                             for x, fk in zip(parts, fks, strict=True)])
+                indexes[v].setdefault(key, []).append(_Stored(pk, (field, v), qsets[v]))
 
     def _record(self, stored: _Stored) -> models.Model:
         """The whole record a row matched (its partition's records are read once, on the first match)."""
@@ -283,13 +299,19 @@ class GeneralPlan:
 
     def _read_ahead(self, rows: Iterator[tuple[Source, int, list[Any], RowValues]]
                     ) -> Iterator[tuple[Source, int, list[Any], RowValues]]:
-        """The rows as they come, with the spec's `prefetch` run on each batch of them first."""
-        prefetch = self.spec.prefetch
-        if prefetch is None:
+        """The rows as they come, with the spec's `prefetch` (and for records of a pairing, the pairings
+        they name and their stored natural keys) read on each batch of them first."""
+        prefetches = [f for f in (prefetch_pairing_refs if self.spec.pairing_field == "pairing" else None,
+                                  self.spec.prefetch) if f is not None]
+        if not prefetches:
             yield from rows
             return
         while batch := list(islice(rows, 2000)):
-            prefetch([rv for *_, rv in batch if not rv.errors], self.resolver)
+            ready = [rv for *_, rv in batch if not rv.errors]
+            for prefetch in prefetches:
+                prefetch(ready, self.resolver)
+            if self.partition[:1] == ["pairing"]:
+                self._load_partitions("pairing", self.resolver.pairings_read())
             yield from batch
 
     def _list_people_updates(self) -> None:
@@ -501,9 +523,7 @@ class GeneralPlan:
                             obj.updated_at = now  # type: ignore[attr-defined]  # bulk_update skips auto_now
                     bulk_update_with_history(objs, model, fields, batch_size=500, default_user=user,
                                              default_change_reason=reason, default_date=now)
-        for obj, m2m in self.m2m_values:
-            for name, related in m2m.items():
-                getattr(obj, name).set(related)
+        self._write_m2m()
         self.result.add_records(model, "created", [o.pk for o in self.creates])
         self.result.add_records(model, "updated", [o.pk for o, _ in self.updates])
         if self.spec.key == "dispatch" or self.spec.people:
@@ -520,7 +540,27 @@ class GeneralPlan:
             year = year_of(self.spec, obj)
             if year:
                 years.add(year)
-        refresh_rollups(pairing_ids, years, model)
+        fresh = {o.pk for o in self.creates} if self.spec.key == "pairing" else set()
+        refresh_rollups(pairing_ids, years, model, fresh)
+
+    def _write_m2m(self) -> None:
+        """Many-to-many values (a programme's provinces). A new record has no rows in the link table yet,
+        so its rows are inserted with every other new record's, one bulk insert per field, when nothing
+        listens to that table's m2m_changed; a changed record's are set one by one, as before."""
+        created = {id(o) for o in self.creates}
+        links: dict[Any, list[models.Model]] = {}
+        for obj, m2m in self.m2m_values:
+            for name, related in m2m.items():
+                f = self.model._meta.get_field(name)
+                through = f.remote_field.through
+                if id(obj) not in created or m2m_changed.has_listeners(through):
+                    getattr(obj, name).set(related)
+                    continue
+                source, target = f.m2m_field_name() + "_id", f.m2m_reverse_field_name() + "_id"
+                links.setdefault(through, []).extend(  # each related record once, as set() adds them
+                    through(**{source: obj.pk, target: pk}) for pk in dict.fromkeys(r.pk for r in related))
+        for through, rows in links.items():
+            through._default_manager.bulk_create(rows, batch_size=500)
 
 
 def bulk_create_with_history(*args: Any, **kwargs: Any) -> Any:

@@ -13,7 +13,9 @@ import unicodedata
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import QuerySet
+from django.db.models import Field, Model, QuerySet
+from django.db.models.base import ModelState
+from django.db.models.signals import post_init, pre_init
 
 from shanhai.accounts.scoping import visible
 from shanhai.accounts.writes import WriteGuard
@@ -26,6 +28,31 @@ from shanhai.regions.models import Region
 
 _SPACES = re.compile(r"[\s\u3000]+")
 _CODED = re.compile(r"\(([a-z0-9_.]+)\)$")
+
+
+_INIT_DEFAULTS: dict[type[Model], tuple[dict[str, Any], list[Field]]] = {}
+
+
+def new_instance(model: type[Model], **values: Any) -> Any:
+    """`model(**values)` for a sheet row's new record (a person), without Model.__init__'s per-field
+    dispatch: each field at its default (callable defaults called), then `values` set through the
+    model's attributes as __init__ sets them. Through __init__ when init signals are listened to."""
+    if pre_init.has_listeners(model) or post_init.has_listeners(model):
+        return model(**values)
+    found = _INIT_DEFAULTS.get(model)
+    if found is None:
+        plain = {f.attname: f.get_default() for f in model._meta.concrete_fields
+                 if not (f.has_default() and callable(f.default))}
+        found = _INIT_DEFAULTS[model] = (plain, [f for f in model._meta.concrete_fields
+                                                 if f.has_default() and callable(f.default)])
+    obj = model.__new__(model)
+    obj.__dict__.update(found[0])
+    for f in found[1]:
+        obj.__dict__[f.attname] = f.get_default()
+    obj._state = ModelState()
+    for name, value in values.items():
+        setattr(obj, name, value)
+    return obj
 
 
 class RefError(Exception):
@@ -66,6 +93,9 @@ class Resolver:
         self._created_levels: list[Pairing] = []
         self._people_by_hash: dict[str, Person | None] = {}  # read ahead by people_prefetch
         self._people_by_name: dict[str, dict[int | None, list[Person]]] = {}
+        self._pairing_objs: dict[int, Pairing] = {}  # stored pairings read so far, by id
+        self._orgs_written: dict[tuple[str, tuple[int, ...]], Organisation | RefError] = {}
+        self._indicators_written: dict[str, Any] = {}
 
     def _cached(self, key: tuple[Any, ...], compute: Any) -> Any:
         try:
@@ -123,13 +153,23 @@ class Resolver:
             # "财政援助资金（funds.fiscal）", as exports write it, is read back by its code
             coded = _CODED.search(unicodedata.normalize("NFKC", text.strip()))
             code = coded.group(1) if coded else text.strip()
-            found = [i for i in Indicator.objects.all() if i.code == code or norm_name(i.zh) == wanted]
+            catalogue = self._cached(("indicators",), lambda: [(i, norm_name(i.zh)) for i in Indicator.objects.all()])
+            found = [i for i, zh in catalogue if i.code == code or zh == wanted]
             if len(found) != 1:
                 what = "不在指标目录中" if not found else "对应多个指标，请填写指标代码"
                 raise RefError(column, f"「指标」“{text}”{what}。")
             return found[0]
 
-        return self._cached(("indicator", norm_name(text)), compute)
+        written = self._indicators_written.get(text)  # a sheet names a few indicators thousands of times
+        if written is None:
+            try:
+                written = self._cached(("indicator", norm_name(text)), compute)
+            except RefError as e:
+                written = e
+            self._indicators_written[text] = written
+        if isinstance(written, RefError):
+            raise written
+        return written
 
     # ---- organisations ------------------------------------------------------------------------
 
@@ -154,7 +194,19 @@ class Resolver:
                 raise RefError(column, f"「{label}」“{name}”对应多个单位：{names}；请改用能区分的名称。")
             return found[0]
 
-        return self._cached(("org", norm_name(name), tuple(r.pk for r in regions)), compute)
+        # By the name as written first: a sheet repeats a few work units thousands of times, and
+        # normalising the name (NFKC) each time cost more than the lookup (the outcome is the same).
+        written = (name, tuple(r.pk for r in regions))
+        found = self._orgs_written.get(written)
+        if found is None:
+            try:
+                found = self._cached(("org", norm_name(name), written[1]), compute)
+            except RefError as e:
+                found = e
+            self._orgs_written[written] = found
+        if isinstance(found, RefError):
+            raise found
+        return found
 
     # ---- pairings -----------------------------------------------------------------------------
 
@@ -163,6 +215,7 @@ class Resolver:
             found = self.pairings().filter(pk=pk).first()
             if found is None:
                 raise RefError(column, f"「结对编号」{pk}不存在，或不在您的数据范围内。")
+            self._pairing_objs.setdefault(found.pk, found)
             return found
 
         return self._cached(("pairing_id", pk), compute)
@@ -183,16 +236,13 @@ class Resolver:
         """The one pairing these columns name, among those the user may see."""
 
         def compute() -> Pairing:
-            # The pairings between the two regions are listed once (ids and what tells them apart), then
-            # narrowed here as the query did: a sheet names hundreds of them between the same regions.
-            between = self._cached(("pairings_between", east.pk, west.pk), lambda: _by_places(
-                self.pairings().filter(east_region=east, west_region=west).values_list(
-                    "pk", "programme_id", "kind", "east_place", "west_place", "east_org__name", "west_org__name")))
-            ids = [pk for pk, programme_id, pairing_kind, e_org, w_org
-                   in between.get((east_place.strip(), west_place.strip()), ())
-                   if (programme is None or programme_id == programme.pk) and (not kind or pairing_kind == kind)
-                   and _org_name_matches(e_org, east_org) and _org_name_matches(w_org, west_org)]
-            found = list(self.pairings().filter(pk__in=ids)) if ids else []  # in the model's ordering, as before
+            ids = self.pairing_ids(east=east, west=west, programme=programme, kind=kind, east_org=east_org,
+                                   west_org=west_org, east_place=east_place, west_place=west_place)
+            if len(ids) == 1 and ids[0] in self._pairing_objs:  # read ahead with its batch (pairings_prefetch)
+                found = [self._pairing_objs[ids[0]]]
+            else:
+                found = list(self.pairings().filter(pk__in=ids)) if ids else []  # in the model's ordering, as before
+                self._pairing_objs.update((p.pk, p) for p in found)
             found += [
                 p for p in self.created_pairings
                 if p.east_region_id == east.pk and p.west_region_id == west.pk
@@ -216,6 +266,42 @@ class Resolver:
         key = ("pairing", east.pk, west.pk, programme.pk if programme else None, kind,
                norm_name(east_org), norm_name(west_org), norm_name(east_place), norm_name(west_place))
         return self._cached(key, compute)
+
+    def pairing_ids(self, *, east: Region, west: Region, programme: Programme | None, kind: str | None,
+                    east_org: str, west_org: str, east_place: str, west_place: str) -> list[int]:
+        """The ids of the stored pairings (the user may see) these columns name."""
+        # The pairings between the two regions are listed once (ids and what tells them apart), then
+        # narrowed here as the query did: a sheet names hundreds of them between the same regions.
+        between = self._cached(("pairings_between", east.pk, west.pk), lambda: _by_places(
+            self.pairings().filter(east_region=east, west_region=west).values_list(*_BETWEEN)))
+        return [pk for pk, programme_id, pairing_kind, e_org, w_org
+                in between.get((east_place.strip(), west_place.strip()), ())
+                if (programme is None or programme_id == programme.pk) and (not kind or pairing_kind == kind)
+                and _org_name_matches(e_org, east_org) and _org_name_matches(w_org, west_org)]
+
+    def between_prefetch(self, pairs: set[tuple[int, int]]) -> None:
+        """List the pairings between many (east, west) region pairs in one query per 500 pairs (as
+        `pairing_ids` lists them one pair at a time): a sheet names a hundred county pairs."""
+        wanted = sorted(pair for pair in pairs if ("pairings_between", *pair) not in self._cache)
+        for i in range(0, len(wanted), 500):
+            chunk = wanted[i:i + 500]
+            grouped: dict[tuple[int, int], list[tuple[Any, ...]]] = {pair: [] for pair in chunk}
+            rows = self.pairings().filter(east_region_id__in={e for e, _ in chunk}, west_region_id__in={w for _, w in chunk})
+            for east_id, west_id, *rest in rows.values_list("east_region_id", "west_region_id", *_BETWEEN):
+                if (east_id, west_id) in grouped:  # in the model's ordering within each pair, as one query a pair
+                    grouped[(east_id, west_id)].append(tuple(rest))
+            for (east_id, west_id), found in grouped.items():
+                self._cache[("pairings_between", east_id, west_id)] = _by_places(found)
+
+    def pairings_prefetch(self, ids: set[int]) -> None:
+        """Read the pairings of these ids (the user may see) in one query per 2,000, for `pairing`."""
+        wanted = sorted(i for i in ids if i not in self._pairing_objs)
+        for i in range(0, len(wanted), 2000):
+            self._pairing_objs.update((p.pk, p) for p in self.pairings().filter(pk__in=wanted[i:i + 2000]))
+
+    def pairings_read(self) -> list[int]:
+        """The ids of the stored pairings read so far (the rows' pairings), in the order first read."""
+        return list(self._pairing_objs)
 
     def parent_pairing(self, pairing: Pairing) -> Pairing | None:
         """The region-level pairing of the same programme that most closely contains a sub-pairing."""
@@ -453,6 +539,9 @@ def _shown_person(person: Person, name: str) -> str:
     if name in ("gender", "profession"):
         return str(getattr(person, f"get_{name}_display")()) if getattr(person, name) else ""
     return str(getattr(person, name) or "")
+
+
+_BETWEEN = ("pk", "programme_id", "kind", "east_place", "west_place", "east_org__name", "west_org__name")
 
 
 def _by_places(rows: Any) -> dict[tuple[str, str], list[tuple[Any, ...]]]:

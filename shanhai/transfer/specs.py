@@ -25,7 +25,8 @@ from shanhai.network.models import Agreement, Organisation, Pairing, PairingKind
 from shanhai.people.models import Direction, Dispatch, Mentorship, Person, Team
 from shanhai.people.services import person_set_identity
 from shanhai.projects.models import Donation, FundAllocation, Project
-from shanhai.transfer.resolve import RefError, Resolver
+from shanhai.regions.models import Region
+from shanhai.transfer.resolve import RefError, Resolver, new_instance
 
 # ---- columns ----------------------------------------------------------------------------------
 
@@ -275,6 +276,40 @@ def cached_pairing_ref(row: RowValues, r: Resolver) -> Pairing | None:
     return pairing
 
 
+def prefetch_pairing_refs(rows: list[RowValues], r: Resolver) -> None:
+    """Read ahead the pairings a batch of record rows names by regions, units and places: the pairings
+    between all their region pairs in one query, then the named ones in another, instead of two
+    queries per pairing. `resolve_pairing_ref` then finds them read; errors are still its to report."""
+    named: dict[tuple[Any, ...], tuple[Region, Region, Programme | None, RowValues]] = {}
+    for row in rows:
+        if row.get("pairing_no") is not None or not row.text("east_region") or not row.text("west_region"):
+            continue
+        key = tuple(map(row.values.get, PAIRING_NAMES))
+        try:
+            if key in named or key in r.row_cache:
+                continue
+        except TypeError:  # an unhashable value: resolved on its own
+            continue
+        try:  # the same calls, columns and labels as resolve_pairing_ref (their results are cached)
+            east = r.region(row.text("east_region"), "east_region", "东部地区")
+            west = r.region(row.text("west_region"), "west_region", "西部地区")
+            programme = r.programme(row.text("programme"), "programme") if row.text("programme") else None
+        except RefError:
+            continue
+        named[key] = (east, west, programme, row)
+    if not named:
+        return
+    r.between_prefetch({(east.pk, west.pk) for east, west, _, _ in named.values()})
+    ids: set[int] = set()
+    for east, west, programme, row in named.values():
+        found = r.pairing_ids(east=east, west=west, programme=programme, kind=row.get("pairing_kind") or None,
+                              east_org=row.text("east_org"), west_org=row.text("west_org"),
+                              east_place=row.text("east_place"), west_place=row.text("west_place"))
+        if len(found) == 1:
+            ids.update(found)
+    r.pairings_prefetch(ids)
+
+
 def _with_pairing(build: Callable[[RowValues, Resolver, Pairing], dict[str, Any]]) -> Builder:
     def wrapped(row: RowValues, r: Resolver) -> dict[str, Any]:
         pairing = cached_pairing_ref(row, r)
@@ -400,8 +435,8 @@ def _build_dispatch(row: RowValues, r: Resolver, pairing: Pairing) -> dict[str, 
     org = None
     if row.text("person_org"):
         org = _ref(row, lambda: r.org(row.text("person_org"), "person_org", "工作单位", within=sending))
-    person = Person(name=row.text("name").strip(), gender=row.get("gender") or "", organisation=org,
-                    title=row.text("title"), profession=row.get("profession") or "other")
+    person = new_instance(Person, name=row.text("name").strip(), gender=row.get("gender") or "", organisation=org,
+                          title=row.text("title"), profession=row.get("profession") or "other")
     try:
         person_set_identity(person, id_number=row.text("id_number") or None, phone=row.text("phone") or None)
     except ShanhaiError as e:
@@ -727,7 +762,7 @@ def _person_ref(row: RowValues, r: Resolver, pairing: Pairing, prefix: str, labe
                                       within=(pairing.east_region, pairing.west_region)))
         if org is None:
             return None
-    person = Person(name=name, organisation=org)
+    person = new_instance(Person, name=name, organisation=org)
     try:
         person_set_identity(person, id_number=row.text(f"{prefix}_id_number") or None)
     except ShanhaiError as e:

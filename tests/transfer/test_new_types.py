@@ -155,3 +155,16 @@ def test_programmes_only_by_the_national_office(db, tmp_path, clerk):
         name="bad.xlsx")
     refused = import_file(bad)
     assert not refused.committed and {e.column.lstrip("*") for e in refused.errors} == {"东部省份", "截止年度"}
+
+
+def test_new_programmes_provinces_written_together_once_each(db, tmp_path):
+    """Issue 17: a new record's many-to-many rows are inserted in bulk, each province once (as set() adds it)."""
+    path = filled_template(tmp_path, "programme", [
+        {"协作项目名称": f"批量协作项目{i}", "协作项目类型": "东西部协作", "东部省份": "广东省、广东省、浙江省",
+         "西部省份": "贵州省" if i % 2 else ""} for i in range(3)])
+    result = import_file(path)
+    assert result.committed and result.created == 3
+    for i in range(3):
+        programme = Programme.objects.get(name=f"批量协作项目{i}")
+        assert sorted(r.name for r in programme.east_provinces.all()) == ["广东省", "浙江省"]
+        assert [r.name for r in programme.west_provinces.all()] == (["贵州省"] if i % 2 else [])
