@@ -227,7 +227,10 @@ def _id_number(i: int) -> str:
 
 
 def _base_rows(type_key: str) -> list[dict]:
-    """The demo records of a type as exported rows (for investments and reported values: built)."""
+    """The demo records of a type as exported rows (for investments, reported values, targets, teams,
+    mentorships, agreements and programmes: built)."""
+    import datetime as dt
+
     from shanhai.indicators.models import Indicator
     from shanhai.network.models import Organisation, OrgKind, Pairing, PairingKind
     from shanhai.transfer.selectors import export_rows
@@ -250,9 +253,33 @@ def _base_rows(type_key: str) -> list[dict]:
             firms.setdefault(org.region_id, []).append(org.name)
         return [dict(ref, enterprise=name, park="", year=2023, amount="3.89亿", rural_jobs=172)
                 for ref, (e, w) in zip(refs, ids, strict=True) for name in firms.get(e, []) + firms.get(w, [])]
-    if type_key == "reported":
+    if type_key in ("reported", "target"):
         codes = list(Indicator.objects.exclude(unit="percent").order_by("position").values_list("code", flat=True))
         return [dict(ref, indicator=code) for ref in refs for code in codes]
+    # The demo has no teams, mentorships or agreements: one per pairing of a county pair, with the
+    # setup's enterprises as host and work units (a team's host is on the west side).
+    if type_key in ("team", "mentorship", "agreement"):
+        ids = list(pairings.values_list("east_region_id", "west_region_id"))
+        firms = {}
+        for org in Organisation.objects.filter(kind=OrgKind.ENTERPRISE, name__contains="基准企业").exclude(
+                name__contains="（").order_by("name"):
+            firms.setdefault(org.region_id, org.name)
+        out = []
+        for ref, (e, w) in zip(refs, ids, strict=True):
+            if e not in firms or w not in firms:
+                continue
+            if type_key == "team":
+                out.append(dict(ref, name="组团式帮扶医疗队", domain="医疗卫生", host=firms[w], leader_name="李明",
+                                leader_org=firms[e], start_date=dt.date(2023, 3, 1)))
+            elif type_key == "mentorship":
+                out.append(dict(ref, mentor_name="李明", mentor_org=firms[e], apprentice_name="王芳",
+                                apprentice_org=firms[w], domain="教育", start_date=dt.date(2023, 3, 1)))
+            else:
+                out.append(dict(ref, title="东西部协作协议", signed_on=dt.date(2023, 3, 1), domains="教育、医疗卫生"))
+        return out
+    if type_key == "programme":
+        return [{"name": "基准协作项目", "kind": "东西部协作", "description": "", "start_year": 2021, "end_year": 2025,
+                 "east_provinces": "广东省", "west_provinces": "贵州省"}]
     qs = spec.model._default_manager.order_by("pk")
     if spec.pairing_field == "pairing":
         qs = qs.select_related(*(f"pairing__{r}" for r in related))
@@ -280,8 +307,15 @@ def _vary(type_key: str, row: dict, i: int, k: int) -> None:
         row["id_number"] = _id_number(i)
     elif type_key in ("training", "activity"):
         row["title"] += suffix
-    elif type_key in ("project", "workshop"):
+    elif type_key in ("project", "workshop", "park", "team", "programme"):
         row["name"] += suffix
+    elif type_key == "agreement":
+        row["title"] += suffix
+    elif type_key == "mentorship":  # a new apprentice on every row (a person by name and work unit)
+        row["apprentice_name"] += f"{i + 1}"
+    elif type_key == "target":
+        row["year"] = 1990 + k % 36
+        row["value"] = 100 + i % 1000
     elif type_key == "fund":  # years up to this one: later ones are held as warnings until confirmed
         row["year"] = 1990 + k % 36
         row["source"] = ("财政援助资金", "社会帮扶资金", "地方配套资金")[k // 36 % 3]
