@@ -85,8 +85,7 @@ def test_english_catalogue_is_complete_and_compiled() -> None:
 def test_readme_links_every_screenshot_the_browser_tests_write() -> None:
     root = Path(__file__).resolve().parents[2]
     # Every module that publishes its screenshots (`screenshots_published(__file__)`).
-    modules = [m for m in (*root.glob("tests/web/*_browser.py"), *root.glob("tests/evidence_review/*_browser.py"))
-               if "= screenshots_published(__file__)" in m.read_text()]
+    modules = [m for m in root.glob("tests/*/*_browser.py") if "= screenshots_published(__file__)" in m.read_text()]
     written = set()
     for module in modules:
         written |= set(re.findall(r'SHOTS / "([\w-]+\.png)"', module.read_text()))
