@@ -366,7 +366,10 @@ def scan_sheet_xml(stream: IO[bytes]) -> tuple[set[tuple[int, int]], list[tuple[
     while True:
         chunk = stream.read(4 * 1024 * 1024)
         data = carry + chunk
-        for match in _F_TAG.finditer(data):
+        # A formula tag contains "<f" or (prefixed) ":f", a merge "mergeCell": a plain sheet of values
+        # has neither, and finding that out with bytes.find is far cheaper than running the patterns.
+        formulas = b"<f" in data or b":f" in data
+        for match in _F_TAG.finditer(data) if formulas else ():
             window_start = max(0, match.start() - 4096)
             cells = list(_CELL_START.finditer(data, window_start, match.start()))
             end = data.find(b"c>", match.end())
@@ -375,7 +378,7 @@ def scan_sheet_xml(stream: IO[bytes]) -> tuple[set[tuple[int, int]], list[tuple[
             # A formula whose text result is "" is saved as t="str" with an empty <v>: that is a value.
             if not _V_TAG.search(data, match.end(), end) and b't="str"' not in cells[-1].group(0):
                 uncached.add(coordinate_to_tuple(cells[-1].group(1).decode()))
-        for match in _MERGE.finditer(data):
+        for match in _MERGE.finditer(data) if b"mergeCell" in data else ():
             min_col, min_row, max_col, max_row = range_boundaries(match.group(1).decode())
             merges.append((min_row, min_col, max_row, max_col))
         if not chunk:
@@ -408,6 +411,9 @@ def _xlsx_book(path: Path, limits: Limits) -> Book:
     return Book("xlsx", sheets, wb.close)
 
 
+_is_str = str.__instancecheck__  # isinstance(v, str) without a Python frame per cell
+
+
 def _xlsx_rows(
     ws: Any, uncached: set[tuple[int, int]], merges: list[tuple[int, int, int, int]], limits: Limits
 ) -> Iterator[Row]:
@@ -425,12 +431,14 @@ def _xlsx_rows(
                 if any(v is not None for v in row[limits.max_columns:]):
                     raise ReaderError(f"第{number}行超过{limits.max_columns}列的上限。", code="too_many_columns")
                 row = row[: limits.max_columns]
-            for i, value in enumerate(row):
-                if isinstance(value, str) and len(value) > limits.max_cell_chars:
-                    raise ReaderError(
-                        f"工作表“{ws.title}”第{number}行第{i + 1}列超过{limits.max_cell_chars:,}个字符的上限。",
-                        code="cell_too_long",
-                    )
+            # The longest text of the row first (all in C), each cell only when one is too long.
+            if max(map(len, filter(_is_str, row)), default=0) > limits.max_cell_chars:
+                for i, value in enumerate(row):
+                    if isinstance(value, str) and len(value) > limits.max_cell_chars:
+                        raise ReaderError(
+                            f"工作表“{ws.title}”第{number}行第{i + 1}列超过{limits.max_cell_chars:,}个字符的上限。",
+                            code="cell_too_long",
+                        )
             for c in uncached_by_row.get(number, ()):
                 if c <= len(row):
                     row[c - 1] = NO_VALUE
@@ -583,6 +591,7 @@ def _plain_sheet_values(ws: Any) -> Iterator[tuple[Any, ...]]:
         return tuple(values)
 
     column_number = _column_number
+    converted: dict[tuple[Any, bool], Any] = {}  # (serial number, as a time span) → date, time or span
     row_number = 0
     cells: list[tuple[int, Any]] | None = None  # the row being read
     with wb._archive.open(ws._worksheet_path) as stream:
@@ -624,10 +633,16 @@ def _plain_sheet_values(ws: Any) -> Iterator[tuple[Any, ...]]:
                         text = value.decode()
                         number = float(text) if ("." in text or "E" in text or "e" in text) else int(text)
                         if style and int(style) in dates:
-                            try:
-                                number = from_excel(number, epoch, timedelta=int(style) in timedeltas)
-                            except (OverflowError, ValueError):
-                                number = "#VALUE!"
+                            key = (number, int(style) in timedeltas)
+                            found = converted.get(key)
+                            if found is None:  # a sheet repeats its dates: each converted once
+                                try:
+                                    found = from_excel(number, epoch, timedelta=key[1])
+                                except (OverflowError, ValueError):
+                                    found = "#VALUE!"
+                                if len(converted) < 100_000:
+                                    converted[key] = found
+                            number = found
                         cells.append((column, number))
                     elif kind == b"s":
                         cells.append((column, strings[int(value)]))

@@ -134,9 +134,13 @@ class Resolver:
     def programme(self, name: str, column: str) -> Programme:
         def compute() -> Programme:
             wanted = norm_name(name)
+            # Names compared here (as normalised), then only the match read whole: a database of many
+            # programmes is not read with its provinces for each spelling a sheet uses.
+            names = self._cached(("programme_names",), lambda: [
+                (pk, norm_name(n)) for pk, n in Programme.objects.values_list("pk", "name")])
+            ids = [pk for pk, normalised in names if normalised == wanted]
             # With its provinces: Pairing.clean reads them for every row of a pairing sheet.
-            programmes = Programme.objects.prefetch_related("east_provinces", "west_provinces")
-            found = [p for p in programmes if norm_name(p.name) == wanted]
+            found = list(Programme.objects.prefetch_related("east_provinces", "west_provinces").filter(pk__in=ids)) if ids else []
             if len(found) != 1:
                 names = "、".join(p.name for p in Programme.objects.all()[:10])
                 raise RefError(column, f"「协作项目」“{name}”不存在；已有：{names or '（无）'}。")
