@@ -208,6 +208,21 @@ class _Stored:
     qs: Any = field(compare=False, repr=False)
 
 
+class _Partition:
+    """The records of one partition (one pairing's), as a queryset built only when first iterated: a
+    sheet naming thousands of pairings builds no query for those whose rows match nothing stored."""
+
+    __slots__ = ("_qs", "field", "manager", "value")
+
+    def __init__(self, manager: Any, field: str | None, value: Any) -> None:
+        self.manager, self.field, self.value, self._qs = manager, field, value, None
+
+    def __iter__(self) -> Iterator[models.Model]:
+        if self._qs is None:
+            self._qs = self.manager.all() if self.field is None else self.manager.filter(**{self.field: self.value})
+        return iter(self._qs)  # the queryset keeps its rows: read once
+
+
 class GeneralPlan:
     def __init__(self, spec: TypeSpec, result: ImportResult, user: Any) -> None:
         self.spec = spec
@@ -264,10 +279,10 @@ class GeneralPlan:
         for i in range(0, len(wanted), 1000):
             chunk = wanted[i:i + 1000]
             indexes: dict[Any, dict[tuple[Any, ...], list[Any]]] = {}
-            qsets: dict[Any, Any] = {}
+            qsets: dict[Any, _Partition] = {}
             for v in chunk:
                 indexes[v] = self.existing[(field, v)] = {}
-                qsets[v] = manager.all() if field is None else manager.filter(**{field: v})
+                qsets[v] = _Partition(manager, field, v)
             qs = manager.all() if field is None else manager.filter(**{f"{field}__in": chunk})
             for pk, *parts in qs.values_list("pk", *([column] if column else []), *attnames):
                 v = parts.pop(0) if column else None
