@@ -57,11 +57,20 @@ class QuickSelect(forms.Select):
     def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> str:
         final = self.build_attrs(self.attrs, attrs)
         final["name"] = name
-        chosen = set(self.format_value(value))
-        options = format_html_join("", "<option value=\"{}\"{}>{}</option>", (
-            ("" if key is None else key, mark_safe(" selected") if str(key) in chosen else "", label)
-            for key, label in self.choices))
-        return format_html("<select{}>{}</select>", flatatt(final), options)
+        chosen = tuple(sorted(self.format_value(value)))
+        choices = self.choices
+
+        def options() -> str:
+            return format_html_join("", "<option value=\"{}\"{}>{}</option>", (
+                ("" if key is None else key, mark_safe(" selected") if str(key) in chosen else "", label)
+                for key, label in choices))
+
+        # the nine forms of one entry screen offer the same ~150 pairings (`shared` names that list): their
+        # options are made once a page
+        shared = getattr(self, "shared", None)
+        key = ("quick_select_options", shared, chosen) if shared else None
+        html = once(key, options) if key else options()
+        return format_html("<select{}>{}</select>", flatatt(final), html)
 
 
 class SubPairing(NamedTuple):
@@ -92,7 +101,8 @@ def subtree_pairings(user: Any, pairing: Pairing) -> list[SubPairing]:
 
 
 def _pairing_choices(user: Any, pairing: Pairing) -> list[tuple[int, str]]:
-    return [(p.pk, p.label) for p in subtree_pairings(user, pairing)]
+    return once(("entry_pairing_choices", getattr(user, "pk", None), pairing.pk),
+                lambda: [(p.pk, p.label) for p in subtree_pairings(user, pairing)])
 
 
 class RecordForm(forms.ModelForm):
@@ -110,6 +120,7 @@ class RecordForm(forms.ModelForm):
         for f in self.fields.values():
             if type(f.widget) is forms.Select:
                 f.widget = QuickSelect(attrs=f.widget.attrs, choices=f.widget.choices)
+        field.widget.shared = (getattr(user, "pk", None), pairing.pk)  # type: ignore[attr-defined]
 
 
 class TrainingForm(RecordForm):

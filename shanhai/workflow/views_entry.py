@@ -47,7 +47,7 @@ from shanhai.workflow.history import history_page
 from shanhai.workflow.models import Kind, Period, RuleKind, Submission
 from shanhai.workflow.views_review import STATUS, refusals
 
-CAP = 20  # record rows listed per list (newest first); the admin list, linked, has them all
+CAP = 10  # record rows listed per list (newest first); the admin list, linked, has them all
 View = Callable[..., HttpResponse]
 entry_view = refusals  # the same door as the review pages
 

@@ -314,9 +314,9 @@ def test_long_record_lists_are_capped_with_a_link_to_the_admin_list(client, year
     from shanhai.economy.models import Placement
 
     Placement.objects.bulk_create([Placement(pairing=year.county, year=2023, month=m % 12 + 1, kind="east", count=1)
-                                   for m in range(25)])
+                                   for m in range(15)])
     html = client_for(client, year, "ziyun").get(url(year)).content.decode()
-    assert "共 25 条" in html and "仅显示最新 20 条" in html
+    assert "共 15 条" in html and "仅显示最新 10 条" in html
     assert f"/admin/economy/placement/?pairing={year.county.pk}&amp;year=2023" in html
 
 
