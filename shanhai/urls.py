@@ -20,6 +20,7 @@ urlpatterns = [
     path("evidence/", include("shanhai.evidence.urls")),
     path("work/", include("shanhai.workflow.urls")),
     path("assessment/", include("shanhai.assessment.urls")),
+    path("match/", include("shanhai.matching.urls")),
     path("ops/", include("shanhai.ops.urls")),
     path("", include("shanhai.web.urls")),
 ]

@@ -16,7 +16,8 @@ DATA_MODELS = (("indicators", "target"), ("indicators", "reportedvalue"),
                ("workflow", "submission"), ("workflow", "confirmation"), ("workflow", "explanation"),
                ("workflow", "step"),
                ("assessment", "assessment"), ("assessment", "score"), ("assessment", "objection"),
-               ("assessment", "item"))
+               ("assessment", "item"),
+               ("matching", "need"), ("matching", "offer"), ("matching", "match"))
 # Shared by every programme and written by the national office only.
 REFERENCE_MODELS = (("network", "programme"), ("indicators", "indicator"), ("regions", "region"),
                     ("regions", "regionalias"), ("workflow", "period"), ("workflow", "checkrule"),

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "shanhai.indicators",
     "shanhai.workflow",
     "shanhai.assessment",
+    "shanhai.matching",  # needs and offers, matched (issue 12)
     "shanhai.evidence",
     "shanhai.transfer",
     "shanhai.api",
