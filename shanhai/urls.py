@@ -22,5 +22,6 @@ urlpatterns = [
     path("assessment/", include("shanhai.assessment.urls")),
     path("match/", include("shanhai.matching.urls")),
     path("ops/", include("shanhai.ops.urls")),
+    path("account/", include("shanhai.accounts.urls")),
     path("", include("shanhai.web.urls")),
 ]

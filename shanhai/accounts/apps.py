@@ -19,3 +19,12 @@ class AccountsConfig(AppConfig):
         # The last-login time must never make a login wait for an import (SQLite has one writer).
         user_logged_in.disconnect(dispatch_uid="update_last_login")
         user_logged_in.connect(last_login_update, dispatch_uid="shanhai_last_login")
+        # The session's absolute limit counts from the login (accounts/middleware.py).
+        user_logged_in.connect(_session_started, dispatch_uid="shanhai_session_started")
+
+
+def _session_started(sender: object, request: object = None, **kwargs: object) -> None:
+    from shanhai.accounts.middleware import session_started
+
+    if request is not None and hasattr(request, "session"):
+        session_started(request)  # type: ignore[arg-type]

@@ -6,9 +6,9 @@ Two kinds of read:
   the API and the edit pages use;
 - **market**: what the user may see to find a partner — their own, plus others' *available* listings
   (open, not expired) whose visibility admits them: 全部单位 (any signed-in unit), 同一协作项目 (the
-  listing's programme is one of the user's, i.e. of a pairing they see), 仅结对双方 (the listing's place
-  is on the other side of a pairing they see). An expired or withdrawn listing of someone else never
-  shows.
+  listing's programme is one of the user's, i.e. of a pairing they see), 仅结对双方 (posted through a
+  pairing they see, or placed on the far side of a region-level pairing they see). An expired or
+  withdrawn listing never shows.
 """
 
 from __future__ import annotations
@@ -42,18 +42,18 @@ def _partner_q(user: AnyUser, model: type[Listing]) -> Q:
     if not user.is_authenticated:
         return Q(pk__in=[])
     pairings = Pairing.objects.filter(condition)
-    # the other side of the user's pairings: needs on their west side, offers on their east side
-    side = "west" if model is Need else "east"
-    paths = set(pairings.values_list(f"{side}_region__path", flat=True).distinct()[:5000])
-    orgs = set(pairings.exclude(**{f"{side}_org": None}).values_list(f"{side}_org_id", flat=True)[:5000])
     programmes = set(pairings.values_list("programme_id", flat=True).distinct())
-    in_pairing = Q(pk__in=[])
+    # 仅结对双方: posted through a pairing the user sees, or (posted without one) placed on the far side of a
+    # region-level pairing the user sees (南沙's officer sees 紫云's needs; a school pair's reporter does not
+    # see the county's, whose pairing is above theirs)
+    side = "west" if model is Need else "east"
+    regional = pairings.filter(**{f"{side}_org": None})
+    paths = set(regional.values_list(f"{side}_region__path", flat=True).distinct()[:5000])
+    partner = Q(pairing__in=pairings.values("pk"))
     for path in paths:
-        in_pairing |= Q(region__path__startswith=path)
-    if orgs:
-        in_pairing |= Q(organisation_id__in=orgs)
+        partner |= Q(pairing=None, region__path__startswith=path)
     return (Q(visibility=Visibility.PUBLIC) | Q(visibility=Visibility.PROGRAMME, programme_id__in=programmes)
-            | Q(visibility__in=[Visibility.PROGRAMME, Visibility.PAIRING]) & in_pairing)
+            | Q(visibility__in=[Visibility.PROGRAMME, Visibility.PAIRING]) & partner)
 
 
 def market(user: AnyUser, model: type[Listing], today: datetime.date | None = None) -> QuerySet[Any]:

@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "simple_history",
     "axes",  # login throttling and lockout (AXES_* below)
+    "django_otp",  # second factor for national and provincial accounts (accounts/otp.py)
+    "django_otp.plugins.otp_totp",
     "ninja",  # serves the bundled Swagger UI for /api/docs (no CDN)
     "django_tasks",  # Django's Tasks API (backport): background work, docs/ARCHITECTURE.md
     "django_tasks_db",  # its database backend: the queue lives in the data's database
@@ -81,11 +83,15 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "shanhai.ops.csp.CspPathMiddleware",  # after CSPMiddleware: /api/docs's additions
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "shanhai.ops.uploads.UploadLimitMiddleware",  # before CSRF reads the body: size and unpacked size
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "shanhai.accounts.middleware.SessionExpiryMiddleware",  # idle and absolute session limits
+    "shanhai.accounts.middleware.OtpMiddleware",  # an enrolled account gives its code before any page
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",  # last: turns a locked-out login into the 429 page
@@ -142,7 +148,7 @@ CACHES = {
 # Every password set through a form (admin, password change) passes these; `set_password` in code does not.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+    {"NAME": "shanhai.accounts.passwords.MinimumLengthValidator",  # Django's, with a Chinese message
      "OPTIONS": {"min_length": env.int("SHANHAI_PASSWORD_MIN_LENGTH", default=10)}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
@@ -260,6 +266,16 @@ SESSION_COOKIE_HTTPONLY = True
 # A login lasts SHANHAI_SESSION_HOURS (default 8, a working day) and ends when the browser closes.
 SESSION_COOKIE_AGE = int(env.float("SHANHAI_SESSION_HOURS", default=8) * 3600)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# …and after SHANHAI_SESSION_IDLE_MINUTES (default 60; 0: never) without a request
+# (accounts/middleware.py, which also enforces the absolute limit whatever the session backend).
+SHANHAI_SESSION_IDLE_MINUTES = env.float("SHANHAI_SESSION_IDLE_MINUTES", default=60)
+# Second factor (accounts/otp.py): optional for national and provincial accounts; true makes it mandatory.
+SHANHAI_OTP_REQUIRED = env.bool("SHANHAI_OTP_REQUIRED", default=False)
+OTP_TOTP_ISSUER = "Shanhai"
+# Every upload, whatever the page (ops/uploads.py): request size, and the unpacked size of a zip
+# (.xlsx/.docx) from its directory, checked before any reader opens it.
+SHANHAI_UPLOAD_MAX_MB = env.int("SHANHAI_UPLOAD_MAX_MB", default=300)
+SHANHAI_UPLOAD_MAX_UNPACKED_MB = env.int("SHANHAI_UPLOAD_MAX_UNPACKED_MB", default=1024)
 SESSION_COOKIE_SAMESITE = "Lax"
 # On SQLite (one writer at a time) a session lives in a signed cookie: a login writes no session row,
 # so it never waits behind an import. PostgreSQL keeps sessions in the database. The last-login time

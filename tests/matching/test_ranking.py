@@ -2,9 +2,9 @@
 
 import datetime as dt
 
-from shanhai.matching.models import Visibility
-from shanhai.matching.selectors import market, rank_offers
-from shanhai.matching.models import Need, Offer
+from shanhai.matching.models import Need, Offer, Visibility
+from shanhai.matching.selectors import market as market_of
+from shanhai.matching.selectors import rank_offers
 from shanhai.regions.lookup import find_region
 from tests.matching.conftest import need, offer
 
@@ -32,7 +32,7 @@ def test_an_expired_or_withdrawn_offer_never_shows(market):
 
 
 def market_titles(user, model):
-    return market(user, model).order_by("title").values_list("title", flat=True)
+    return market_of(user, model).order_by("title").values_list("title", flat=True)
 
 
 def test_a_unit_sees_only_what_it_may(market):

@@ -60,6 +60,7 @@ def nav_items(context: dict[str, Any]) -> list[dict[str, Any]]:
     ]
     items += _workflow_items(request, user, here)  # 审核 / 对账 / 账号管理 for those allowed (issue 9)
     items.append(("assessment", reverse("assessment:index"), _("年度考核"), here.startswith("/assessment/")))
+    items.append(("matching", reverse("matching:index"), _("需求对接"), here.startswith("/match/")))
     if rights["import"]:
         items.append(("data", reverse("transfer:index"), _("数据导入"), here.startswith(reverse("transfer:index"))))
     if rights["report"]:
