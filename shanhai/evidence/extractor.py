@@ -65,7 +65,8 @@ _BASELINE = re.compile(lx.BASELINE_RE)
 _BASELINE_STARTS = scan.starts(_BASELINE)  # its alternatives start with groups: see scan.finditer
 _RATE = re.compile(lx.RATE_RE)
 _W2E = re.compile(lx.W2E_CUE)
-_E2W = re.compile(r"(?:到|赴).{0,14}?(?:开展|进行|参与)?(?:帮扶|支教|支医|援建|挂职(?!学习)|工作|组团)")
+_E2W = re.compile(r"(?:到|赴).{0,14}?(?:开展|进行|参与)?(?:帮扶|支教|支医|援建|挂职(?!学习|锻炼)|工作|组团)"
+                  r"|^.{0,3}援(?:川|滇|黔|桂|疆|藏|青|宁|甘|蒙|渝|陕)")
 _PAIR_NOUN = re.compile(lx.PAIR_ADJ + "(?:" + "|".join(f"(?P<{k}>{rx})" for k, rx in lx.PAIR_KINDS) + ")")
 _PAIR_VERB = re.compile(lx.PAIR_VERB)
 _FUND_EXPLICIT = [(m, re.compile(rx)) for m, rx in lx.FUND_EXPLICIT]
@@ -75,6 +76,12 @@ _LABOR_WORDS = re.compile(lx.LABOR + "|就业")
 _TRAIN_KIND = re.compile(r"^train\.(\w+)\.")
 _NOT_A_FACT = re.compile(lx.NOT_A_FACT_BEFORE)
 _NOT_A_FACT_ITEM = re.compile(lx.NOT_A_FACT_ITEM)
+_AVERAGE = re.compile(lx.AVERAGE_ITEM)
+_NOT_MONEY = re.compile(lx.NOT_MONEY_BEFORE)
+# a year-by-year series: an item that starts with its own year (到2018年的9152万元)
+_SERIES_ITEM = re.compile(r"(?:再?(?:扩大|增加|提高|增长)?(?:到|至)|和|及)?(?:19|20)\d\d年(?:度)?的?")
+# a name right after one of these is the object of the help, not the subject who sends people
+_OBJECT_BEFORE = ("帮扶", "支援", "援助", "结对", "对口", "携手", "协作", "与", "和")
 _MONEY_NOUN = re.compile(r"资金|投入|援助|拨付|安排|价值|捐|资助|款|物资|折合|人民币|经费")
 _TRAINEES = [("talent", re.compile(f"{lx.TALENT}|{lx.TEACHER}|{lx.MEDICAL}|教研")),
              ("labor", re.compile(f"{lx.LABOR}|劳务|技能|务工"))]
@@ -144,8 +151,9 @@ def extract(view: TextView, *, doc_id: str, published: dt.date | None, dedup: bo
     mentions = [m for m in find_mentions(text) if not is_modifier(text, m)]
     mention_starts = [m.start for m in mentions]
 
+    para_periods: dict[int, str | None] = {}  # paragraph start -> the period its first time expression gives
     cands: list[_Cand] = []
-    pair_side: dict[tuple[int, int], list[tuple[str, str]]] = {}  # clause -> [(side, kind)]
+    pair_side: dict[tuple[int, int], list[tuple[str, str, int]]] = {}  # clause -> [(side, kind, end)]
     for q in quantities:
         if q.unit_class in ("percent", "batch", "sqm") or (consumed and _inside(q.start, q.end, consumed)):
             continue
@@ -155,11 +163,16 @@ def extract(view: TextView, *, doc_id: str, published: dt.date | None, dedup: bo
         seg = segs.around(q.start)
         clause = clauses.around(q.start)
         found = (q.unit in _PAIR_UNITS and _pair(text, q, clause, mentions, mention_starts, pair_side)) or _rule(
-            text, masked, q, item, seg)
+            text, masked, q, item, seg) or _series(text, q, item, cands)
         if not found:
             continue
         metric, ev = found
-        if _NOT_A_FACT.search(text, seg[0], q.start) or _NOT_A_FACT_ITEM.search(text, item[0], q.start):
+        if metric == "mixed" or _NOT_A_FACT.search(text, seg[0], q.start) or _AVERAGE.search(text, item[0], q.start):
+            continue
+        if q.unit_class == "yuan":
+            if _NOT_MONEY.search(text, seg[0], q.start):
+                continue
+        elif _NOT_A_FACT_ITEM.search(text, item[0], q.start):
             continue
         cands.append(_Cand(q, metric, ev, item, sents.around(q.start), seg))
 
@@ -191,7 +204,28 @@ def extract(view: TextView, *, doc_id: str, published: dt.date | None, dedup: bo
                       east=east, west=west, evidence=view.cleaned[s:e], start=s, end=e, unit=c.q.unit)
         facts.append(c.fact)
     _attach_baselines(text, cands, baselines, rates, sents, segs)
-    return _dedup(facts) if dedup else facts
+    out = _dedup(facts) if dedup else facts
+    # a figure whose sentence (and restatements) name no time takes its paragraph's or the lead's
+    kept = {id(f) for f in out if f.period is None and not f.metric.startswith("pair.")}
+    for c in cands:
+        if c.fact is not None and id(c.fact) in kept:
+            c.fact.period = _context_period(text, c.sent[0], ref_year, para_periods)
+            kept.discard(id(c.fact))
+    return out
+
+
+def _series(text: str, q: Quantity, item: tuple[int, int], cands: list[_Cand]) -> tuple[str, tuple[int, int]] | None:
+    """A year-by-year series (从2017年的2000万元、6个项目，到2018年的9152万元、23个项目…): an item that
+    starts with its own year continues the series of the last candidate of the same unit class in
+    the sentence whose item also started with a year."""
+    if not _SERIES_ITEM.match(text, item[0], q.start) or _SERIES_ITEM.match(text, item[0], q.start).end() < q.start - 2:  # type: ignore[union-attr]
+        return None
+    for c in reversed(cands[-12:]):
+        if c.q.unit_class == q.unit_class and c.q.end < q.start and q.start - c.q.end < 120:
+            if re.search(r"(?:19|20)\d\d年", text[c.item[0]:c.q.start]):
+                return c.metric, (item[0], q.end)
+            return None
+    return None
 
 
 def _mask(text: str) -> str:
@@ -203,11 +237,12 @@ def _inside(s: int, e: int, spans: list[tuple[int, int]]) -> bool:
     return any(a <= s and e <= b for a, b in spans)
 
 
-_PAIR_UNITS = frozenset({"对", "个", "所", "家"})  # the units _pair reads; others it returns None for
+_PAIR_UNITS = frozenset({"对", "个", "所", "家"})
+_VILLAGE_KINDS = frozenset({"village", "enterprise_village", "social_village"})  # the units _pair reads; others it returns None for
 
 
 def _pair(text: str, q: Quantity, clause: tuple[int, int], mentions: list[Mention], mention_starts: list[int],
-          pair_side: dict[tuple[int, int], list[tuple[str, str]]]) -> tuple[str, tuple[int, int]] | None:
+          pair_side: dict[tuple[int, int], list[tuple[str, str, int]]]) -> tuple[str, tuple[int, int]] | None:
     if q.unit == "对":
         # the kind named nearest before N对 (乡镇42对、村156对), else anywhere in the clause
         before_q = text[clause[0]:q.start]
@@ -235,11 +270,15 @@ def _pair(text: str, q: Quantity, clause: tuple[int, int], mentions: list[Mentio
     if not after and not before:
         return None
     kind = m.lastgroup or ""
-    if text[q.start - 1:q.start] in ("在", "到", "向", "对", "和"):
-        return None  # 在3个乡镇开展…: a place, not a side of the pairing
     sides = pair_side.setdefault(clause, [])
+    # 甲N个X、M个Y与乙…: an item joined to the last count by 、/和/及 only is another count of the same side
+    listed = bool(sides) and re.fullmatch(r"[、和及]", text[sides[-1][2]:q.start] or "-") is not None
+    if not listed and text[q.start - 1:q.start] in ("在", "到", "向", "对", "和"):
+        return None  # 在3个乡镇开展…: a place, not a side of the pairing
     party = _mention_ending_at(q.start, mentions, mention_starts)
-    if any(s == "east" for s, _ in sides):
+    if listed and party is None:
+        side = sides[-1][0]
+    elif any(s == "east" for s, _, _ in sides):
         side = "west"  # the second side of 甲N个X与乙M个Y结对
     elif party is not None and party.side:
         side = party.side
@@ -247,9 +286,30 @@ def _pair(text: str, q: Quantity, clause: tuple[int, int], mentions: list[Mentio
         side = "west"
     else:
         side = "east"
-    if side == "west":
-        kind = next((k for s, k in reversed(sides) if s == "east"), kind)
-    sides.append((side, kind))
+    end = m.end()
+    if side == "west" and not listed:
+        east_kinds = list(dict.fromkeys(k for s, k, _ in sides if s == "east"))
+        if len(east_kinds) > 1:
+            # several kinds on the east side: the west count is one kind's only if one east kind
+            # targets its units (villages are the units of village, enterprise and social pairs)
+            targets = _VILLAGE_KINDS if kind == "village" else {kind}
+            fits = [k for k in east_kinds if k in targets]
+            if len(fits) != 1:
+                sides.append((side, kind, end))
+                return None
+            kind = fits[0]
+        else:
+            kind = next((k for s, k, _ in reversed(sides) if s == "east"), kind)
+    elif side == "west" and listed:
+        east_kinds = [k for s, k, _ in sides if s == "east"]
+        if len(set(east_kinds)) > 1:
+            targets = _VILLAGE_KINDS if kind == "village" else {kind}
+            fits = [k for k in dict.fromkeys(east_kinds) if k in targets]
+            if len(fits) != 1:
+                sides.append((side, kind, end))
+                return None
+            kind = fits[0]
+    sides.append((side, kind, end))
     return f"pair.{kind}.{side}_units", clause
 
 
@@ -374,7 +434,8 @@ def _direction(text: str, c: _Cand, before: list[_Cand], mentions: list[Mention]
         return "e2w"
     i = bisect.bisect_left(mention_starts, c.q.start) - 1
     while i >= 0 and mentions[i].start >= c.seg[0]:
-        is_destination = text[max(0, mentions[i].start - 2):mentions[i].start].endswith(("到", "赴", "向", "往"))
+        before_name = text[max(0, mentions[i].start - 2):mentions[i].start]
+        is_destination = before_name.endswith(("到", "赴", "向", "往")) or before_name.endswith(_OBJECT_BEFORE)
         if mentions[i].end <= c.q.start and mentions[i].side and not is_destination:
             return "w2e" if mentions[i].side == "west" else "e2w"
         i -= 1
@@ -429,6 +490,22 @@ def _year_before(text: str, pos: int, ref_year: int | None) -> str | None:
     if years:
         return str(years[-1])
     return str(ref_year) if ref_year else None
+
+
+def _context_period(text: str, sent_start: int, ref_year: int | None, memo: dict[int, str | None]) -> str | None:
+    """A sentence naming no time takes the period set by its paragraph's first sentence (its first
+    time expression), else the article's lead's (the first time expression of the
+    text's first 400 characters): 2023年，…。截至11月底，东部…投入…亿元 → 2023."""
+    para = text.rfind("\n", 0, sent_start) + 1
+    if para < sent_start:
+        first = min((p for p in (text.find(ch, para, sent_start) for ch in "。!?") if p >= 0), default=sent_start)
+        times = [t for t in find_times(text[para:first], ref_year) if t.period and not t.whole_year]
+        if times:
+            return times[0].period
+    if -1 not in memo:
+        lead = [t for t in find_times(text[:400], ref_year) if t.period and not t.whole_year]
+        memo[-1] = lead[0].period if lead else None
+    return memo[-1]
 
 
 def _period(c: _Cand, times: list[tuple[int, int, str | None]]) -> str | None:

@@ -39,13 +39,15 @@ YUAN = frozenset({"yuan"})
 TIMES = frozenset({"time", "session"})
 
 DISPATCH = r"选派|派出|派驻|派遣|选调|输送|支教|支医|援派|交流到|挂职"
-W2E_CUE = r"到.{0,14}?(?:跟岗|进修|挂职学习|挂职锻炼|交流学习|学习|研修|培训)|赴.{0,14}?(?:跟岗|进修|学习)"
+W2E_CUE = (r"到.{0,14}?(?:跟岗|进修|挂职学习|挂职锻炼|交流学习|学习|研修|培训)"
+           r"|赴.{0,14}?(?:跟岗|进修|学习|挂职锻炼|研修)")
 TEACHER = r"教师|老师|支教|教学骨干|学科骨干|班主任"
 MEDICAL = (r"医生|医师|医疗专家|医务人员|医护人员|医护骨干|医疗队员|医疗卫生人员|医疗卫生人才|医疗人才|卫生人才|"
            r"卫生技术人员|卫技人员|护士|护理人员")
 TALENT = r"专业技术人才|专技人才|专业人才|技术人才|技术人员|专业技术人员|人才"
 SCHOOL_MGMT = r"校长|园长|学校管理人员|教育管理人员|学校管理干部|中层干部|管理人员"
-LABOR = r"农村劳动力|脱贫劳动力|劳动力|务工人员|农民工|脱贫人口|脱贫群众|易地搬迁群众|群众|农户"
+LABOR = (r"农村劳动力|脱贫劳动力|贫困劳动力|劳动力|务工人员|农民工|脱贫人口|贫困人口|建档立卡|脱贫群众|易地搬迁群众|"
+         r"群众|农户|种植户|养殖户")
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,13 +63,15 @@ RULES: tuple[Rule, ...] = (
     # --- trainings: checked first, since 培训 + 干部/教师 is training, not dispatch
     Rule("train.school.people", PERSON, rf"(?:{SCHOOL_MGMT}){G(14)}{Q}|{Q}{G(4)}(?:{SCHOOL_MGMT})",
          cue=r"培训|跟岗|研修|轮训|挂职学习"),
-    Rule("train.leader.people", PERSON, rf"带头人{G(8)}{Q}|{Q}{G(6)}带头人", cue=r"培训|轮训"),
+    Rule("train.leader.people", PERSON, rf"带头人{G(8)}{Q}|{Q}{G(6)}带头人|带头人{G(8)}培训班?{G(2)}§+{Q}",
+         cue=r"培训|轮训"),
     Rule("train.cadre.people", PERSON,
          rf"培训{G(8)}干部{G(4)}{Q}|干部{G(6)}培训{G(4)}{Q}|培训{G(4)}{Q}{G(4)}干部"),
     Rule("train.talent.sessions", SESSIONS,
          rf"(?:{TALENT}|{TEACHER}|{MEDICAL}|教研){G(10)}培训{G(4)}{Q}|培训(?:{TALENT}|{TEACHER}){G(4)}{Q}"),
     Rule("train.labor.sessions", SESSIONS,
-         rf"(?:劳务|劳动力|技能|就业|务工|农民工|创业|实用技术){G(12)}培训{G(6)}{Q}",
+         rf"(?:劳务|劳动力|技能|就业|务工|农民工|创业|实用技术){G(12)}培训{G(6)}{Q}"
+         rf"|{Q}{G(3)}(?:劳务|劳动力|技能|就业|务工|农民工|创业|实用技术){G(8)}培训",
          veto=rf"{TALENT}|{TEACHER}|{MEDICAL}|干部"),
     # 培训班N期 naming no trainees: the trainees named next in the sentence decide (see extractor)
     Rule("train.@.sessions", SESSIONS, rf"培训班?{G(3)}{Q}", veto=r"干部"),
@@ -77,10 +81,15 @@ RULES: tuple[Rule, ...] = (
          rf"培训{G(8)}(?:{TALENT}|{TEACHER}|{MEDICAL}|骨干){G(4)}{Q}|(?:{TALENT}|{TEACHER}|{MEDICAL})"
          rf"{G(6)}培训{G(4)}{Q}|培训{G(4)}{Q}{G(3)}(?:{TALENT}|{TEACHER}|{MEDICAL})"),
     # a bare 培训N人次 takes the category of the training just named in the same sentence
-    Rule("train.@.people", PERSON, rf"培训{G(3)}{Q}|{Q}{G(2)}参训|培训{G(8)}{Q}$"),
+    Rule("train.@.people", PERSON, rf"培训{G(3)}{Q}|{Q}{G(2)}参训|培训{G(8)}{Q}$|培训班{G(2)}§+{G(1)}{Q}"),
     # --- people sent along the pair
-    Rule("cadre.mutual", PEOPLE_ONLY, rf"互派{G(12)}{Q}|互派{G(4)}{Q}{G(8)}干部"),
-    Rule("cadre.{dir}", PEOPLE_ONLY, rf"{Q}{G(8)}干部|(?:挂职干部|党政干部|干部){G(3)}{Q}|挂职{G(6)}{Q}",
+    Rule("talent.mutual", PERSON, rf"(?:{TALENT}){G(3)}{Q}|{Q}{G(8)}(?:{TALENT})", cue=r"互派(?:(?!选派|派出|选调|派遣).)*$", veto=r"培训|干部"),
+    Rule("cadre.mutual", PEOPLE_ONLY, rf"互派{G(12)}{Q}|互派{G(4)}{Q}{G(8)}干部", veto=r"人才|技术人员"),
+    # a total over mixed people (干部、人才N名; 干部人才N名) is no cadre count (and no talent one)
+    Rule("mixed", PERSON, rf"干部(?:和|与|及|、)?(?:专业技术|专技)?人才{G(4)}{Q}|{Q}{G(8)}干部(?:和|与|及|、)?(?:专业技术|专技)?人才"
+         rf"|{Q}{G(4)}(?:党政干部|干部)和(?:专业技术|专技)人才"),
+    Rule("cadre.{dir}", PEOPLE_ONLY,
+         rf"{Q}{G(8)}干部|(?:挂职干部|党政干部|干部){G(3)}{Q}(?!名?(?:专业技术|专技|专业|技术)?人才)|挂职{G(6)}{Q}",
          cue=DISPATCH, veto=r"培训|考察|调研"),
     Rule("talent.{dir}.teacher", PEOPLE_ONLY, rf"{Q}{G(8)}(?:{TEACHER})|(?:{TEACHER}){G(3)}{Q}",
          cue=DISPATCH, veto=r"培训|学生"),
@@ -105,11 +114,12 @@ RULES: tuple[Rule, ...] = (
          cue=r"援建|新建|建设|建成|捐建|改扩建|修建|援助|投用"),
     Rule("med.equipment", UNITS, rf"医疗(?:设备|器械){G(10)}{Q}|{Q}{G(6)}医疗(?:设备|器械)"),
     # --- labour cooperation
+    Rule("labor.employed.poor", PEOPLE_ONLY, rf"脱贫劳动力{G(3)}{Q}|{Q}{G(3)}脱贫劳动力", cue=r"就业|务工|其中"),
     Rule("labor.job_fair", TIMES, rf"招聘会{G(6)}{Q}|{Q}{G(8)}招聘会"),
     Rule("workshop.count", UNITS, rf"车间{G(3)}{Q}|{Q}{G(8)}车间", veto=r"就业\d|吸纳"),
     # jobs: labour, workshop or enterprise jobs is decided from the sentence (see extractor)
     Rule("jobs.@", PEOPLE_ONLY,
-         rf"就业{G(6)}{Q}|{Q}{G(12)}(?:就业|务工|上岗)|吸纳{G(12)}{Q}|(?:转移|稳岗|务工){G(6)}{Q}"),
+         rf"就业{G(6)}{Q}|{Q}{G(16)}(?:就业|务工|上岗)|吸纳{G(12)}{Q}|(?:转移|稳岗|务工){G(6)}{Q}"),
     # --- industrial cooperation
     Rule("industry.park", UNITS, rf"(?:产业园区?|园区|工业园|产业园){G(3)}{Q}|{Q}{G(6)}(?:产业园区?|工业园|园区)",
          cue=r"共建|合作|援建|建设|打造", veto=r"车间|厂房"),
@@ -139,6 +149,10 @@ RULES: tuple[Rule, ...] = (
 NOT_A_FACT_BEFORE = r"预计|计划|力争|拟|将突破|将达到|目标是|全国"
 #: ... and in the item itself: a whole-county statistic (全县常年外出务工人员10万人) is background
 NOT_A_FACT_ITEM = r"全县|全市|全省|全州|全旗|全区"
+#: an average per unit (县均、每县、人均…) before the quantity in its item is no total
+AVERAGE_ITEM = r"[县区市旗乡镇村校户人]均|每(?:个)?(?:县|区|市|旗|乡|镇|村|校|所|户|人|家)"
+#: money in a segment that says this before it is intended or signed, not in place
+NOT_MONEY_BEFORE = r"意向|签约|签下|签订|签署.{0,12}(?:协议|项目)|将再|将投入|将安排|拟投"
 
 # ---------------------------------------------------------------------------------------------
 # money kinds, in order: the first pattern found in the item (then in the segment) decides
@@ -177,10 +191,10 @@ PAIR_KINDS: tuple[tuple[str, str], ...] = (
     ("school", r"学校|中小学|中小学校|幼儿园|中学|小学|校"),
     ("township", r"乡镇|镇街|街道|乡\(镇\)|乡|镇"),
     ("village", r"村(?:\(社区\)|\(居\))?|社区|行政村|村居"),
-    ("county", r"县(?:市区|区|市)?|区|市|旗"),
+    ("county", r"县(?:市区|区|市)?|区|市(?![州(□])|旗"),
 )
 PAIR_VERB = r"结对|结成|叠加帮扶|对口帮扶|结对帮扶|帮扶|携手|牵手|组团式|对接|共建|建立.{0,6}关系"
-PAIR_ADJ = r"(?:同类别|同类|优质|深度贫困|贫困|脱贫|重点|省级|市级|县级)?"
+PAIR_ADJ = r"(?:同类别|同类|优质|深度贫困|贫困|脱贫|重点|省级|市级|县级|三级|二级|三甲|二甲|基层)?"
 
 # ---------------------------------------------------------------------------------------------
 # completion against a baseline or target
@@ -243,7 +257,7 @@ MODIFIER_FOLLOWERS = (
     "教学", "发展", "的", "方面", "一侧", "两地", "籍",
 )
 #: a group party: 东部省份, 西部结对省份 ... (the side is the first character)
-GROUP_PARTY = r"(?:东部|西部)(?:结对|协作|对口)?(?:省份|省市|地区|城市|省区)"
+GROUP_PARTY = r"(?:东部|西部)(?:结对|协作|对口)?(?:\d+个)?(?:省份|省区市|省市区|省市|省区|城市)"
 
 #: East–West programme: the eastern side (donor provinces and their prefecture-level cities)
 EAST_REGIONS = frozenset(_words("""

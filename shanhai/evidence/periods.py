@@ -2,7 +2,7 @@
 
 A figure's period is the last time expression before it in its sentence, resolved against the
 publication year: 今年 → 2023, 去年 → 2022, 2021年以来 → 2021-2023, 2018年至2020年 → 2018-2020,
-一年来 → 2023, 两年来 → 2022-2023. 全年/年内 is the year the report is about: the last year the
+一年来 → 2023, 两年来 → 2022-2023, 十四五期间 → 2021-2025, 新阶段以来 → 2021-2023. 全年/年内 is the year the report is about: the last year the
 document named before it (a 2024 summary published in January 2025), else the publication year. With no publication date, relative expressions resolve to None.
 Durations (5年间, 1年时间) are not years: a year is four digits followed by 年.
 """
@@ -28,6 +28,8 @@ TIME_RE = re.compile(
     r"|近(?P<n2>[二两三四五六七八九十\d])年"
     rf"|(?P<y>{_YEAR})年"
     r"|(?P<cy>[〇零一二三四五六七八九]{4})年"
+    r"|(?P<plan>十[二三四五])五(?:规划|时期|期间|以来)"
+    r"|(?P<stage>(?:进入)?新(?:阶段|一轮)[^,;。\n]{0,12}?以来)"
     r"|(?P<this>今年|本年度|本年|当年)"
     r"|(?P<whole>全年|年内)"
     r"|(?P<last>去年|上年度|上一年|上年)"
@@ -78,6 +80,11 @@ def find_times(text: str, ref_year: int | None) -> list[TimeExpr]:
             if all(d is not None and d < 10 for d in digits):
                 year = int("".join(str(d) for d in digits))
                 period = str(year) if 1900 <= year <= 2099 else None
+        elif g["plan"]:  # 十四五 → 2021-2025: the five-year plans are fixed spans
+            first = 2011 + 5 * "二三四五".index(g["plan"][1])
+            period = _span(first, first + 4)
+        elif g["stage"]:  # the programme's new stage began in 2021 (东西部协作 after 脱贫攻坚)
+            period = _span(2021, ref_year) if ref_year and ref_year >= 2021 else None
         elif g["this"]:
             period = str(ref_year) if ref_year else None
         elif g["whole"]:  # 全年: the year being reported on, named as a year earlier (set by the caller)
