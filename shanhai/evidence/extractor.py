@@ -187,8 +187,15 @@ def extract(view: TextView, *, doc_id: str, published: dt.date | None, dedup: bo
         same_sent.append(c)
         if metric is None:
             continue
+        if metric == "labor.employed.poor" and any(
+                b.seg == c.seg and b.metric in ("industry.jobs", "workshop.jobs") for b in same_sent[:-1]):
+            continue  # 吸纳就业620人，其中脱贫劳动力240人: part of jobs the catalogue does not split
         c.metric = metric
         em, wm = _parties(text, c, mentions, mention_starts, prev_seg_parties, segs)
+        if em is None:
+            em = _context_party(text, c, "east", mentions, mention_starts)
+        if wm is None:
+            wm = _context_party(text, c, "west", mentions, mention_starts)
         east = view.original(em.start, em.end) if em else None
         west = view.original(wm.start, wm.end) if wm else None
         if c.sent not in sent_times:
@@ -339,6 +346,8 @@ def _rule(text: str, masked: str, q: Quantity, item: tuple[int, int], seg: tuple
     rows = _RULES_BY_UNIT.get(q.unit_class)
     if rows is None:
         return None
+    if q.unit == "脱贫劳动力" and re.search(r"就业|务工|其中", text[seg[0]:item[1]]):
+        return "labor.employed.poor", (q.start, item[1])
     # the item with this quantity as ### and any other as §§§
     i0, i1 = item
     e = q.end if q.end < i1 else i1
@@ -465,6 +474,23 @@ def _parties(text: str, c: _Cand, mentions: list[Mention], starts: list[int],
     if c.seg not in memo:
         memo[c.seg] = _pick(in_seg, c.seg[1], text)
     return result
+
+
+def _context_party(text: str, c: _Cand, side: str, mentions: list[Mention], starts: list[int]) -> Mention | None:
+    """A side its segment leaves open: the nearest name of that side earlier in the paragraph (a
+    party named at its head scopes the figures after it), else the first in the article's lead."""
+    para = text.rfind("\n", 0, c.sent[0]) + 1
+    i = bisect.bisect_left(starts, c.seg[0]) - 1
+    while i >= 0 and mentions[i].start >= para:
+        if mentions[i].side == side:
+            return mentions[i]
+        i -= 1
+    for m in mentions:
+        if m.start >= min(400, c.seg[0]):
+            break
+        if m.side == side:
+            return m
+    return None
 
 
 def _pick(in_seg: list[Mention], pos: int, text: str) -> tuple[Mention | None, Mention | None]:

@@ -125,7 +125,8 @@ RULES: tuple[Rule, ...] = (
          cue=r"共建|合作|援建|建设|打造", veto=r"车间|厂房"),
     Rule("industry.enterprise", frozenset({"unit", "household"}),
          rf"企业(?:数|数量)?{G(12)}{Q}|{Q}{G(8)}企业",
-         cue=r"引进|引导|落地|招引|入驻|投产|签约|引入|招商|新增|落户|到位", veto=r"结对|帮扶|考察|捐"),
+         cue=r"引进|引导|落地|招引|入驻|投产|签约|引入|招商|新增|落户|到位",
+         veto=r"结对|帮扶|考察|捐|园.{0,4}入驻|^入驻"),
     Rule("industry.investment", YUAN, rf"(?:投资额|投资额度|到位投资|投资资金|实际投资|完成投资|到位资金|投资){G(6)}{Q}"),
     # --- consumption assistance
     Rule("consume.sales", YUAN, rf"(?:销售额|销售|采购|购买|消费帮扶|带货|交易额|销售收入){G(12)}{Q}",

@@ -29,6 +29,8 @@ MEASURES: dict[str, str] = {
     "批次": "batch", "批": "batch",
     "平方米": "sqm",
     "%": "percent",
+    # people counted with no measure word (帮助73.09万农村劳动力就业): the noun is the unit
+    "农村劳动力": "person", "脱贫劳动力": "person",
 }
 _UNIT_ALT = "|".join(sorted((re.escape(k) for k in MEASURES), key=len, reverse=True))
 

@@ -292,14 +292,15 @@ def find_mentions(text: str) -> list[Mention]:
 
     for o in orgs:
         cover(o.start, o.end)
+    # groups first: 西部10个省区市 is one party, not a region "个省区市" after a count
+    groups = [m for m in scan.finditer(_GROUP_RE, text, _GROUP_STARTS) if free(m.start(), m.end())]
+    for m in groups:
+        mentions.append(Mention(m.start(), m.end(), m.group(), "group", m.group(),
+                                side="east" if m.group().startswith("东") else "west"))
+        cover(m.start(), m.end())
     mentions += [r for r in regions if covered.find(1, r.start, r.end) < 0]
     for r in regions:
         cover(r.start, r.end)
-    for m in scan.finditer(_GROUP_RE, text, _GROUP_STARTS):
-        if free(m.start(), m.end()):
-            mentions.append(Mention(m.start(), m.end(), m.group(), "group", m.group(),
-                                    side="east" if m.group().startswith("东") else "west"))
-            cover(m.start(), m.end())
     # short names: stems of county-level names and provinces, written alone
     stems = {_stem(p_) for p_ in r_names if _level(p_) <= 3}  # r_names: the parts, each once
     stems = {s for s in stems if len(s) >= 2 and s not in r_names}
