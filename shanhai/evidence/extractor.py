@@ -187,8 +187,8 @@ def extract(view: TextView, *, doc_id: str, published: dt.date | None, dedup: bo
         same_sent.append(c)
         if metric is None:
             continue
-        if metric == "labor.employed.poor" and any(
-                b.seg == c.seg and b.metric in ("industry.jobs", "workshop.jobs") for b in same_sent[:-1]):
+        if metric == "labor.employed.poor" and len(same_sent) > 1 and same_sent[-2].seg == c.seg \
+                and same_sent[-2].metric in ("industry.jobs", "workshop.jobs"):
             continue  # 吸纳就业620人，其中脱贫劳动力240人: part of jobs the catalogue does not split
         c.metric = metric
         em, wm = _parties(text, c, mentions, mention_starts, prev_seg_parties, segs)

@@ -81,7 +81,7 @@ RULES: tuple[Rule, ...] = (
          rf"培训{G(8)}(?:{TALENT}|{TEACHER}|{MEDICAL}|骨干){G(4)}{Q}|(?:{TALENT}|{TEACHER}|{MEDICAL})"
          rf"{G(6)}培训{G(4)}{Q}|培训{G(4)}{Q}{G(3)}(?:{TALENT}|{TEACHER}|{MEDICAL})"),
     # a bare 培训N人次 takes the category of the training just named in the same sentence
-    Rule("train.@.people", PERSON, rf"培训{G(3)}{Q}|{Q}{G(2)}参训|培训{G(8)}{Q}$|培训班{G(2)}§+{G(1)}{Q}"),
+    Rule("train.@.people", PERSON, rf"培训{G(3)}{Q}|{Q}{G(2)}参训|培训{G(8)}{Q}$|培训[^#§]{{0,6}}§+{Q}"),
     # --- people sent along the pair
     Rule("talent.mutual", PERSON, rf"(?:{TALENT}){G(3)}{Q}|{Q}{G(8)}(?:{TALENT})", cue=r"互派(?:(?!选派|派出|选调|派遣).)*$", veto=r"培训|干部"),
     Rule("cadre.mutual", PEOPLE_ONLY, rf"互派{G(12)}{Q}|互派{G(4)}{Q}{G(8)}干部", veto=r"人才|技术人员"),
@@ -89,7 +89,7 @@ RULES: tuple[Rule, ...] = (
     Rule("mixed", PERSON, rf"干部(?:和|与|及|、)?(?:专业技术|专技)?人才{G(4)}{Q}|{Q}{G(8)}干部(?:和|与|及|、)?(?:专业技术|专技)?人才"
          rf"|{Q}{G(4)}(?:党政干部|干部)和(?:专业技术|专技)人才"),
     Rule("cadre.{dir}", PEOPLE_ONLY,
-         rf"{Q}{G(8)}干部|(?:挂职干部|党政干部|干部){G(3)}{Q}(?!名?(?:专业技术|专技|专业|技术)?人才)|挂职{G(6)}{Q}",
+         rf"{Q}{G(8)}干部|(?:挂职干部|党政干部|干部){G(3)}{Q}(?!#|名?(?:专业技术|专技|专业|技术)?人才)|挂职{G(6)}{Q}",
          cue=DISPATCH, veto=r"培训|考察|调研"),
     Rule("talent.{dir}.teacher", PEOPLE_ONLY, rf"{Q}{G(8)}(?:{TEACHER})|(?:{TEACHER}){G(3)}{Q}",
          cue=DISPATCH, veto=r"培训|学生"),
