@@ -524,10 +524,12 @@ def _context_period(text: str, sent_start: int, ref_year: int | None, memo: dict
     text's first 400 characters): 2023年，…。截至11月底，东部…投入…亿元 → 2023."""
     para = text.rfind("\n", 0, sent_start) + 1
     if para < sent_start:
-        first = min((p for p in (text.find(ch, para, sent_start) for ch in "。!?") if p >= 0), default=sent_start)
-        times = [t for t in find_times(text[para:first], ref_year) if t.period and not t.whole_year]
-        if times:
-            return times[0].period
+        if para not in memo:
+            first = min((p for p in (text.find(ch, para, sent_start) for ch in "。!?") if p >= 0), default=sent_start)
+            times = [t for t in find_times(text[para:first], ref_year) if t.period and not t.whole_year]
+            memo[para] = times[0].period if times else None
+        if memo[para]:
+            return memo[para]
     if -1 not in memo:
         lead = [t for t in find_times(text[:400], ref_year) if t.period and not t.whole_year]
         memo[-1] = lead[0].period if lead else None
