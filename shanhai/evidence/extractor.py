@@ -78,6 +78,9 @@ _NOT_A_FACT = re.compile(lx.NOT_A_FACT_BEFORE)
 _NOT_A_FACT_ITEM = re.compile(lx.NOT_A_FACT_ITEM)
 _AVERAGE = re.compile(lx.AVERAGE_ITEM)
 _NOT_MONEY = re.compile(lx.NOT_MONEY_BEFORE)
+_DONE = re.compile(r"实现|完成|到位|实际|拨付")
+_TITLE = re.compile(r"《[^》]{0,60}》")
+_CITATION = re.compile(r"\[\d{1,2}\]")
 # a year-by-year series: an item that starts with its own year (到2018年的9152万元)
 _SERIES_ITEM = re.compile(r"(?:再?(?:扩大|增加|提高|增长)?(?:到|至)|和|及)?(?:19|20)\d\d年(?:度)?的?")
 # a name right after one of these is the object of the help, not the subject who sends people
@@ -111,12 +114,14 @@ def _positions(text: str, ch: str) -> list[int]:
     return out
 
 
-def _bounds(text: str) -> tuple[_Bounds, _Bounds, _Bounds, _Bounds]:
+def _bounds(text: str, extra: list[int] | None = None) -> tuple[_Bounds, _Bounds, _Bounds, _Bounds]:
     r"""Sentences (。!?\n), segments (+;), clauses (+,:) and items (+、), i.e. the matches of
     [。!?\n;:、]|,(?!\d{3})|(?<!\d), of each level and above: a comma inside a number (1,526: a
     digit before, three after) is not a delimiter."""
     n = len(text)
-    sents = sorted(_positions(text, "。") + _positions(text, "!") + _positions(text, "?") + _positions(text, "\n"))
+    # (+ `extra`: the last character of a citation marker [1] in a bulleted summary)
+    sents = sorted(_positions(text, "。") + _positions(text, "!") + _positions(text, "?") + _positions(text, "\n")
+                   + (extra or []))
     segs = sorted(sents + _positions(text, ";"))
     commas = [p for p in _positions(text, ",")
               if not (p and text[p - 1].isdecimal() and len(text[p + 1:p + 4]) == 3 and text[p + 1:p + 4].isdecimal())]
@@ -141,7 +146,8 @@ def extract(view: TextView, *, doc_id: str, published: dt.date | None, dedup: bo
     ref_year = published.year if published else None
     quantities = find_quantities(text)
     masked = _mask_quantities(text, quantities)
-    sents, segs, clauses, items = _bounds(text)
+    sents, segs, clauses, items = _bounds(text, [m.end() - 1 for m in _CITATION.finditer(view.compact)]
+                                          if "[" in view.compact else [])
 
     baselines = list(scan.finditer(_BASELINE, text, _BASELINE_STARTS))
     rates = list(_RATE.finditer(text)) if "%" in text else []  # a rate is N%
@@ -167,10 +173,16 @@ def extract(view: TextView, *, doc_id: str, published: dt.date | None, dedup: bo
         if not found:
             continue
         metric, ev = found
-        if metric == "mixed" or _NOT_A_FACT.search(text, seg[0], q.start) or _AVERAGE.search(text, item[0], q.start):
+        before = text[seg[0]:q.start]
+        if "《" in before:
+            before = _TITLE.sub("", before)  # 《…项目计划》 names a document, it does not make a plan of the figure
+        if metric == "mixed" or _NOT_A_FACT.search(before) or _AVERAGE.search(text, item[0], q.start):
             continue
         if q.unit_class == "yuan":
-            if _NOT_MONEY.search(text, seg[0], q.start):
+            # intended or signed: said in the figure's clause, or earlier in its segment unless the
+            # clause says the money was actually spent (实现/完成/到位/实际)
+            in_clause = text[clause[0]:q.start]
+            if _NOT_MONEY.search(in_clause) or (_NOT_MONEY.search(before) and not _DONE.search(in_clause)):
                 continue
         elif _NOT_A_FACT_ITEM.search(text, item[0], q.start):
             continue

@@ -127,7 +127,8 @@ RULES: tuple[Rule, ...] = (
          rf"企业(?:数|数量)?{G(12)}{Q}|{Q}{G(8)}企业",
          cue=r"引进|引导|落地|招引|入驻|投产|签约|引入|招商|新增|落户|到位",
          veto=r"结对|帮扶|考察|捐|园.{0,4}入驻|^入驻"),
-    Rule("industry.investment", YUAN, rf"(?:投资额|投资额度|到位投资|投资资金|实际投资|完成投资|到位资金|投资){G(6)}{Q}"),
+    Rule("industry.investment", YUAN, rf"(?:投资额|投资额度|到位投资|投资资金|实际投资|完成投资|到位资金|投资){G(6)}{Q}",
+         veto=r"项目投资|总投资"),  # a project's budget or total cost is not enterprise investment in place
     # --- consumption assistance
     Rule("consume.sales", YUAN, rf"(?:销售额|销售|采购|购买|消费帮扶|带货|交易额|销售收入){G(12)}{Q}",
          veto=r"人均|每斤|每公斤|单价|价格"),
@@ -190,7 +191,7 @@ PAIR_KINDS: tuple[tuple[str, str], ...] = (
     ("vocational", r"职业院校|职业学校|职校|技工学校|中职学校|高职院校|职业技术学院"),
     ("hospital", r"医院|卫生院|医疗机构|医疗卫生机构"),
     ("school", r"学校|中小学|中小学校|幼儿园|中学|小学|校"),
-    ("township", r"乡镇|镇街|街道|乡\(镇\)|乡|镇"),
+    ("township", r"乡镇|镇街|街道|乡\(镇\)|乡(?!村)|镇"),
     ("village", r"村(?:\(社区\)|\(居\))?|社区|行政村|村居"),
     ("county", r"县(?:市区|区|市)?|区|市(?![州(□])|旗"),
 )
