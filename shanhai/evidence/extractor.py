@@ -81,6 +81,7 @@ _NOT_MONEY = re.compile(lx.NOT_MONEY_BEFORE)
 _DONE = re.compile(r"实现|完成|到位|实际|拨付")
 _TITLE = re.compile(r"《[^》]{0,60}》")
 _CITATION = re.compile(r"\[\d{1,2}\]")
+_DATELINE = re.compile(r"\d{1,2}月\d{1,2}日")
 # a year-by-year series: an item that starts with its own year (到2018年的9152万元)
 _SERIES_ITEM = re.compile(r"(?:再?(?:扩大|增加|提高|增长)?(?:到|至)|和|及)?(?:19|20)\d\d年(?:度)?的?")
 # a name right after one of these is the object of the help, not the subject who sends people
@@ -500,8 +501,8 @@ def _context_party(text: str, c: _Cand, side: str, mentions: list[Mention], star
     for m in mentions:
         if m.start >= min(400, c.seg[0]):
             break
-        if m.side == side:
-            return m
+        if m.side == side and not _DATELINE.match(text, m.end):
+            return m  # (not the place of a dateline: 人民网贺州10月31日电)
     return None
 
 
@@ -543,7 +544,9 @@ def _context_period(text: str, sent_start: int, ref_year: int | None, memo: dict
         if memo[para]:
             return memo[para]
     if -1 not in memo:
-        lead = [t for t in find_times(text[:400], ref_year) if t.period and not t.whole_year]
+        # history in the lead (1996年，中央确定…) sets no period for this year's figures
+        lead = [t for t in find_times(text[:400], ref_year) if t.period and not t.whole_year
+                and not (ref_year and int(t.period[-4:]) < ref_year - 5)]
         memo[-1] = lead[0].period if lead else None
     return memo[-1]
 
