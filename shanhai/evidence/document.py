@@ -65,12 +65,15 @@ class Fact:
     unit: str = ""
     stated_rate: float | None = None  # the completion rate the text states, in percent
     rate_ok: bool | None = None  # does value / baseline agree with stated_rate?
+    #: why it was proposed: where its east, west and period came from (clause/sentence, paragraph,
+    #: lead; absent when not found) — what the review page shows beside the evidence
+    why: dict[str, str] = field(default_factory=dict)
 
     def to_dict(self, *, extra: bool = True) -> dict[str, Any]:
         data: dict[str, Any] = {k: getattr(self, k) for k in SPEC_FIELDS}
         if extra:
             data.update(unit=self.unit, stated_rate=self.stated_rate, rate_ok=self.rate_ok,
-                        start=self.start, end=self.end)
+                        start=self.start, end=self.end, why=self.why)
         return data
 
     def to_json(self, *, extra: bool = True) -> str:

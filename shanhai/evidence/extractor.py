@@ -205,10 +205,11 @@ def extract(view: TextView, *, doc_id: str, published: dt.date | None, dedup: bo
             continue  # 吸纳就业620人，其中脱贫劳动力240人: part of jobs the catalogue does not split
         c.metric = metric
         em, wm = _parties(text, c, mentions, mention_starts, prev_seg_parties, segs)
+        why = {"east": "clause" if em else "", "west": "clause" if wm else ""}
         if em is None:
-            em = _context_party(text, c, "east", mentions, mention_starts)
+            em, why["east"] = _context_party(text, c, "east", mentions, mention_starts)
         if wm is None:
-            wm = _context_party(text, c, "west", mentions, mention_starts)
+            wm, why["west"] = _context_party(text, c, "west", mentions, mention_starts)
         east = view.original(em.start, em.end) if em else None
         west = view.original(wm.start, wm.end) if wm else None
         if c.sent not in sent_times:
@@ -219,9 +220,11 @@ def extract(view: TextView, *, doc_id: str, published: dt.date | None, dedup: bo
                 if not (consumed and _inside(t.start + s0, t.end + s0, consumed))
             ]
         period = _period(c, sent_times[c.sent])
+        why["period"] = "sentence" if period else ""
         s, e = view.span(*c.ev)
         c.fact = Fact(doc=doc_id, metric=metric, value=c.q.value, qualifier=c.q.qualifier, period=period,
-                      east=east, west=west, evidence=view.cleaned[s:e], start=s, end=e, unit=c.q.unit)
+                      east=east, west=west, evidence=view.cleaned[s:e], start=s, end=e, unit=c.q.unit,
+                      why={k: v for k, v in why.items() if v})
         facts.append(c.fact)
     _attach_baselines(text, cands, baselines, rates, sents, segs)
     out = _dedup(facts) if dedup else facts
@@ -229,7 +232,9 @@ def extract(view: TextView, *, doc_id: str, published: dt.date | None, dedup: bo
     kept = {id(f) for f in out if f.period is None and not f.metric.startswith("pair.")}
     for c in cands:
         if c.fact is not None and id(c.fact) in kept:
-            c.fact.period = _context_period(text, c.sent[0], ref_year, para_periods)
+            c.fact.period, source = _context_period(text, c.sent[0], ref_year, para_periods)
+            if c.fact.period:
+                c.fact.why["period"] = source
             kept.discard(id(c.fact))
     return out
 
@@ -489,21 +494,22 @@ def _parties(text: str, c: _Cand, mentions: list[Mention], starts: list[int],
     return result
 
 
-def _context_party(text: str, c: _Cand, side: str, mentions: list[Mention], starts: list[int]) -> Mention | None:
+def _context_party(text: str, c: _Cand, side: str, mentions: list[Mention], starts: list[int]
+                   ) -> tuple[Mention | None, str]:
     """A side its segment leaves open: the nearest name of that side earlier in the paragraph (a
     party named at its head scopes the figures after it), else the first in the article's lead."""
     para = text.rfind("\n", 0, c.sent[0]) + 1
     i = bisect.bisect_left(starts, c.seg[0]) - 1
     while i >= 0 and mentions[i].start >= para:
         if mentions[i].side == side:
-            return mentions[i]
+            return mentions[i], "paragraph"
         i -= 1
     for m in mentions:
         if m.start >= min(400, c.seg[0]):
             break
         if m.side == side and not _DATELINE.match(text, m.end):
-            return m  # (not the place of a dateline: 人民网贺州10月31日电)
-    return None
+            return m, "lead"  # (not the place of a dateline: 人民网贺州10月31日电)
+    return None, ""
 
 
 def _pick(in_seg: list[Mention], pos: int, text: str) -> tuple[Mention | None, Mention | None]:
@@ -531,7 +537,8 @@ def _year_before(text: str, pos: int, ref_year: int | None) -> str | None:
     return str(ref_year) if ref_year else None
 
 
-def _context_period(text: str, sent_start: int, ref_year: int | None, memo: dict[int, str | None]) -> str | None:
+def _context_period(text: str, sent_start: int, ref_year: int | None, memo: dict[int, str | None]
+                    ) -> tuple[str | None, str]:
     """A sentence naming no time takes the period set by its paragraph's first sentence (its first
     time expression), else the article's lead's (the first time expression of the
     text's first 400 characters): 2023年，…。截至11月底，东部…投入…亿元 → 2023."""
@@ -542,13 +549,13 @@ def _context_period(text: str, sent_start: int, ref_year: int | None, memo: dict
             times = [t for t in find_times(text[para:first], ref_year) if t.period and not t.whole_year]
             memo[para] = times[0].period if times else None
         if memo[para]:
-            return memo[para]
+            return memo[para], "paragraph"
     if -1 not in memo:
         # history in the lead (1996年，中央确定…) sets no period for this year's figures
         lead = [t for t in find_times(text[:400], ref_year) if t.period and not t.whole_year
                 and not (ref_year and int(t.period[-4:]) < ref_year - 5)]
         memo[-1] = lead[0].period if lead else None
-    return memo[-1]
+    return memo[-1], "lead"
 
 
 def _period(c: _Cand, times: list[tuple[int, int, str | None]]) -> str | None:

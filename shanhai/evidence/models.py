@@ -67,6 +67,8 @@ class ProposedFact(models.Model):
     stated_rate = models.DecimalField(_("文中完成率（%）"), max_digits=9, decimal_places=2, null=True, blank=True)
     rate_ok = models.BooleanField(_("完成率与数值相符"), null=True, blank=True)
     evidence = models.TextField(_("原文语句"))
+    why = models.JSONField(_("识别依据"), default=dict, blank=True,
+                           help_text=_("东部、西部和时期各取自哪里：本句、本段或导语"))
     start = models.PositiveIntegerField(_("起始位置"))
     end = models.PositiveIntegerField(_("结束位置"))
     status = models.CharField(_("状态"), max_length=16, choices=FactStatus.choices, default=FactStatus.PROPOSED)

@@ -47,7 +47,23 @@ def fact_row(fact: ProposedFact, indicator: Indicator | None, duplicates: list[A
         "duplicates": duplicates,
         "duplicate_refs": _("；").join(str(d.source_ref) for d in duplicates),
         "qualifier": _qualifier_labels().get(fact.qualifier, fact.qualifier) if fact.qualifier != "exact" else "",
+        "why": why_line(fact.why or {}),
     }
+
+
+# Where the reader took a fact's east, west and period from (shanhai/evidence/extractor.py).
+WHY_SOURCES = {
+    "clause": gettext_lazy("本句"), "sentence": gettext_lazy("本句"), "paragraph": gettext_lazy("本段开头"),
+    "lead": gettext_lazy("导语"),
+}
+WHY_FIELDS = (("east", gettext_lazy("东部")), ("west", gettext_lazy("西部")), ("period", gettext_lazy("时期")))
+
+
+def why_line(why: dict[str, str]) -> str:
+    """东部、西部取自本段开头；时期取自导语 — so a reviewer sees which fields were carried over."""
+    parts = [_("%(field)s取自%(source)s") % {"field": label, "source": WHY_SOURCES[why[key]]}
+             for key, label in WHY_FIELDS if why.get(key) in WHY_SOURCES and why[key] not in ("clause", "sentence")]
+    return _("；").join(parts)
 
 
 def _qualifier_labels() -> dict[str, str]:

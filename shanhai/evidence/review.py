@@ -103,7 +103,7 @@ def document_ingest(
             west_region=west.region, east_note=east.note[:300], west_note=west.note[:300],
             baseline=Decimal(str(fact.baseline)) if fact.baseline is not None else None,
             stated_rate=Decimal(str(round(fact.stated_rate, 2))) if fact.stated_rate is not None else None,
-            rate_ok=fact.rate_ok, evidence=fact.evidence, start=fact.start, end=fact.end,
+            rate_ok=fact.rate_ok, evidence=fact.evidence, start=fact.start, end=fact.end, why=fact.why,
         ))
     ProposedFact.objects.bulk_create(facts)
     return document
