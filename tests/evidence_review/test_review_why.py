@@ -42,3 +42,35 @@ def test_carried_over_parties_and_period_are_shown(client, officer) -> None:
     assert fact.why == {"east": "paragraph", "west": "paragraph", "period": "lead"}
     page = client.get(response["Location"]).content.decode()
     assert "东部取自本段开头；西部取自本段开头；时期取自导语" in page
+
+
+def test_reviewed_documents_export_as_gold(client, officer, tmp_path) -> None:
+    from django.core.management import call_command
+
+    from shanhai.evidence.review import fact_accept, fact_reject
+
+    user, pairing = officer
+    client.force_login(user)
+    client.post(reverse("evidence:new"), {
+        "pairing": pairing.pk, "file": SimpleUploadedFile("r.txt", ARTICLE.encode()), "title": "", "text": "",
+        "published": "",
+    })
+    document = SourceDocument.objects.get()
+    call_command("evidence_export", str(tmp_path / "none"))
+    assert not list((tmp_path / "none" / "gold").iterdir())  # proposals still waiting: not exported
+    park = document.facts.get(metric="industry.park")
+    fact_accept(user=user, fact_id=document.facts.get(metric="industry.enterprise").pk, period="2022")  # corrected
+    fact_reject(user=user, fact_id=park.pk)
+    for other in document.facts.exclude(pk=park.pk).filter(status="proposed"):
+        fact_reject(user=user, fact_id=other.pk)
+    call_command("evidence_export", str(tmp_path / "out"))
+    gold = list((tmp_path / "out" / "gold").iterdir())
+    assert len(gold) == 1
+    import json
+
+    lines = [json.loads(line) for line in gold[0].read_text(encoding="utf-8").splitlines()]
+    assert lines == [{"doc": gold[0].stem, "metric": "industry.enterprise", "value": 12, "qualifier": "exact",
+                      "period": "2022", "east": "广州市南沙区", "west": "紫云自治县", "baseline": None,
+                      "evidence": lines[0]["evidence"]}]
+    text = (tmp_path / "out" / "docs" / f"{gold[0].stem}.txt").read_text(encoding="utf-8")
+    assert lines[0]["evidence"] in text
