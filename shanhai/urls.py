@@ -22,6 +22,7 @@ urlpatterns = [
     path("assessment/", include("shanhai.assessment.urls")),
     path("match/", include("shanhai.matching.urls")),
     path("ops/", include("shanhai.ops.urls")),
+    path("public/", include("shanhai.portal.urls")),
     path("account/", include("shanhai.accounts.urls")),
     path("", include("shanhai.web.urls")),
 ]

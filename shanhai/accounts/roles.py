@@ -21,7 +21,8 @@ DATA_MODELS = (("indicators", "target"), ("indicators", "reportedvalue"),
 # Shared by every programme and written by the national office only.
 REFERENCE_MODELS = (("network", "programme"), ("indicators", "indicator"), ("regions", "region"),
                     ("regions", "regionalias"), ("workflow", "period"), ("workflow", "checkrule"),
-                    ("assessment", "scheme"), ("assessment", "gradeband"), ("assessment", "caprule"))
+                    ("assessment", "scheme"), ("assessment", "gradeband"), ("assessment", "caprule"),
+                    ("portal", "publication"))
 
 # Group names (data) in Chinese; marked so pages can show them translated ({% translate role %}).
 NATIONAL = gettext_noop("全国管理员")

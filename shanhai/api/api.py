@@ -42,6 +42,7 @@ api = NinjaAPI(
 for area, router in routers():
     api.add_router(f"/{area}/", router)
 api.add_router("/assessment/", "shanhai.assessment.api.router")  # read endpoints of the assessment (issue 10)
+api.add_router("/open/", "shanhai.api.open_data.router")  # indicator values, regions; anonymous = public only (issue 13)
 
 
 def _errors(request: HttpRequest, status: int, errors: list[dict[str, Any]]) -> HttpResponse:

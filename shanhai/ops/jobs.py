@@ -52,6 +52,7 @@ KINDS: dict[str, Kind] = {
     "transfer.export": Kind("shanhai.transfer.jobs.export_records", "导出文件没有生成，数据未受影响"),
     "indicators.rebuild": Kind("shanhai.indicators.jobs.rebuild",
                                "汇总表按批次重算，已完成的批次是正确的，重新运行会得到相同的结果"),
+    "portal.publish": Kind("shanhai.portal.jobs.publish", "公开门户先写入临时目录，中断时原有的静态网站保持不变"),
     "evidence.batch": Kind("shanhai.evidence.jobs.read_batch",
                            "每篇报告单独入库，已读完的报告完整保留，重新运行会跳过已读过的报告"),
 }

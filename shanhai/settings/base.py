@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "shanhai.api",
     "shanhai.web",
     "shanhai.ops",
+    "shanhai.portal",
 ]
 
 MIDDLEWARE = [
