@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "shanhai.assessment",
     "shanhai.matching",  # needs and offers, matched (issue 12)
     "shanhai.evidence",
+    "shanhai.reports",
     "shanhai.transfer",
     "shanhai.api",
     "shanhai.web",
@@ -140,6 +141,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 TASKS = {
     "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]},
 }
+# SHANHAI_TASKS_BACKEND=rq (production's default, settings/production.py): the same tasks through Redis
+# (RQ, django-tasks-rq) at SHANHAI_QUEUE_URL; the `ops_job` row stays the record (ops/jobs.py).
+TASKS_BACKEND = env.str("SHANHAI_TASKS_BACKEND", default="database")
+RQ_QUEUES = {"default": {"URL": env.str("SHANHAI_QUEUE_URL", default="redis://127.0.0.1:6381/0"),
+                         "DEFAULT_TIMEOUT": 6 * 3600}}
+if TASKS_BACKEND == "rq":
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    INSTALLED_APPS.append("django_rq")  # its queue settings and admin list; only with this backend
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "jobs": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
