@@ -41,6 +41,15 @@ def _site_language_after_each_test():
 
 
 @pytest.fixture(autouse=True)
+def _page_cache_per_test():
+    """Dashboards are cached under the data version (web/cache.py); on SQLite a test's rollback takes
+    the version back, so a page cached by one test could answer the next: each test starts empty."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _reference_data_after_flush(request):
     """Transactional tests flush every table, the division table, the indicator catalogue and the
     default check rules with them (loaded once per test database, not per test): put them back before

@@ -10,3 +10,18 @@ class Timestamped(models.Model):
 
     class Meta:
         abstract = True
+
+
+class DataVersion(models.Model):
+    """One row: a counter bumped by every write that can change what a dashboard shows (`core.dataversion`).
+
+    PostgreSQL counts with the sequence `core_dataversion_seq` instead (no row lock between writers)."""
+
+    value = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("数据版本")
+        verbose_name_plural = _("数据版本")
+
+    def __str__(self) -> str:
+        return str(self.value)

@@ -29,6 +29,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
+from shanhai.core import dataversion
 from shanhai.core.progress import Progress
 from shanhai.indicators.models import Agg, Indicator, PairingValue, RebuildState, RegionValue, TreeValue
 from shanhai.indicators.rules import RULES
@@ -191,6 +192,7 @@ def _add(model: Any, cols: Sequence[str], values: dict[tuple, int]) -> None:
 
 def upsert_rows(table: str, cols: Sequence[str], rows: Sequence[Sequence[Any]], conflict: str) -> None:
     """INSERT … VALUES (…), (…), … `conflict`, many rows a statement (about twice executemany's speed)."""
+    dataversion.bump()  # cached dashboards show the old figures: a new data version
     if connection.vendor == "postgresql" and len(rows) > COPY_ROWS:
         # Many rows: COPY them into a temporary table, then one INSERT … SELECT … ON CONFLICT.
         staged = f"{table}_upsert"
@@ -221,6 +223,7 @@ def upsert_rows(table: str, cols: Sequence[str], rows: Sequence[Sequence[Any]], 
 
 def insert_rows(table: str, cols: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
     """Plain fast insert: COPY on PostgreSQL, executemany on SQLite (shared with the synth generator)."""
+    dataversion.bump()  # cached dashboards show the old figures: a new data version
     n = 0
     with connection.cursor() as cur:
         if connection.vendor == "postgresql":

@@ -34,6 +34,7 @@ from shanhai.network.models import Programme
 from shanhai.regions.lookup import get_index
 from shanhai.regions.models import Region
 from shanhai.web import records
+from shanhai.web.cache import figures
 from shanhai.web.formatting import (
     category_label,
     english,
@@ -413,8 +414,8 @@ def overview_page(user: UserLike, params: PageParams) -> OverviewPage:
     year = params.year or trends.default_year(programme=params.programme)
     code = params.code or DEFAULT_CODE
     scope = scope_label(user)
-    rows = selectors.indicator_table(user, programme=params.programme, year=year, quarter=params.quarter,
-                                     month=params.month)
+    args = {"programme": params.programme, "year": year, "quarter": params.quarter, "month": params.month}
+    rows = figures(user, "indicator_table", args, lambda: selectors.indicator_table(user, **args))
     meta = _code_meta(rows, code)
     page = OverviewPage(params=params, year=year, years=years, scope_label=scope, programmes=programme_choices(),
                         code=code, code_name=indicator_name(meta), rank_options=_rankable(rows),
@@ -652,9 +653,12 @@ def region_page(user: UserLike, code: str, params: PageParams) -> RegionPage:
     years = year_choices()
     trends = Trends(user, years)
     year = params.year or trends.default_year(region=code, side=side, programme=params.programme)
-    summary = selectors.region_summary(user, code=code, side=side, year=year)
-    rows = selectors.indicator_table(user, region=code, side=side, programme=params.programme, year=year,
-                                     quarter=params.quarter, month=params.month)
+    # The page's heaviest reads, once per data version and scope (web/cache.py).
+    summary = figures(user, "region_summary", {"code": code, "side": side, "year": year},
+                      lambda: selectors.region_summary(user, code=code, side=side, year=year))
+    args = {"region": code, "side": side, "programme": params.programme, "year": year, "quarter": params.quarter,
+            "month": params.month}
+    rows = figures(user, "indicator_table", args, lambda: selectors.indicator_table(user, **args))
     heads = _headline_columns(rows)
     metric = params.code or DEFAULT_CODE
     meta = _code_meta(rows, metric)
