@@ -20,14 +20,12 @@ _PLAIN = ("kind", "title", "subject", "level", "quantity", "unit", "amount", "st
 def _build(row: RowValues, r: Resolver) -> dict[str, Any]:
     out: dict[str, Any] = {}
     row.put(out, *_PLAIN)
-    pairing = None
+    # 结对编号 when given (a school pair's reporter posts through their pairing); else a stored record keeps
+    # its pairing. Whether the row may be written is the write guard's answer, per row.
     if row.get("pairing_no") is not None:
-        pairing = _ref(row, lambda: r.pairing_by_id(int(row.get("pairing_no")), "pairing_no"))
-    out["pairing"] = pairing
+        out["pairing"] = _ref(row, lambda: r.pairing_by_id(int(row.get("pairing_no")), "pairing_no"))
     region = _ref(row, lambda: r.region(row.text("region"), "region", "所在地区"))
     if region is not None:
-        if pairing is None and not r.may_write_region(region):
-            row.error("region", f"「所在地区」{region.name}不在您的数据范围内。")
         out["region"] = region
         if row.text("organisation"):
             out["organisation"] = _ref(row, lambda: r.org(row.text("organisation"), "organisation", "单位",

@@ -56,7 +56,8 @@ def test_import_is_all_or_nothing(market, tmp_path):
     bad = ["水城区", "", "教师", "水城英语教师", "英语", "初中", 1, "教育", "2027-06-30"]  # outside 紫云's scope
     result = import_file(_file(tmp_path, [good, bad]), type_key="need", user=market.users["ziyun"])
     assert not result.committed and Need.objects.count() == 0
-    assert any("水城区" in e.reason and "数据范围" in e.reason for e in result.errors), result.errors
+    assert [(e.row, e.value, e.reason) for e in result.errors] == [
+        (3, "水城区", "新增的需求不在您可填报的数据范围内，不能保存；请核对所填地区、单位或结对关系。")]
     result = import_file(_file(tmp_path, [good]), type_key="need", user=market.users["ziyun"])
     assert result.committed and result.created == 1, (result.errors, result.file_errors)
     n = Need.objects.get()

@@ -38,7 +38,8 @@ from tests.factories import (
 )
 
 ROLES = ("national", "province", "county", "institution", "viewer", "none")
-DATA_LABELS = {"network", "people", "activities", "projects", "economy", "indicators", "evidence", "regions", "accounts"}
+DATA_LABELS = {"network", "people", "activities", "projects", "economy", "indicators", "evidence", "regions", "accounts",
+               "matching"}
 
 
 @dataclass
@@ -140,6 +141,17 @@ def make(model: type, pairing: Pairing) -> Any:
     if name == "Target":
         return Target.objects.create(indicator=Indicator.objects.get(code="funds.fiscal"), pairing=pairing,
                                      year=2023, value=100)
+    # A need on the western side, an offer on the eastern, posted through the pairing and shown to its two sides
+    # only (仅结对双方): 同一协作项目 and 全部单位 show a listing beyond the poster's scope by design (issue 12).
+    if name in ("Need", "Offer"):
+        side = pairing.west_region if name == "Need" else pairing.east_region
+        return model.objects.create(pairing=pairing, region=side, kind="teacher", title=f"数学教师（结对{pairing.pk}）", subject="数学",
+                                    quantity=1, domain="education", expires_on=dt.date.today() + dt.timedelta(days=180),
+                                    programme=pairing.programme, visibility="pairing")
+    if name == "Match":
+        from shanhai.matching.models import Need, Offer
+
+        return model.objects.create(need=make(Need, pairing), offer=make(Offer, pairing), pairing=pairing)
     raise AssertionError(f"没有为 {name} 写造数函数：新的记录类型也须进入写入权限矩阵（tests/security/conftest.py）。")
 
 
