@@ -110,7 +110,8 @@ def _school_pairing(parent: Pairing, marker: str) -> Pairing:
 
 # Models a pairing's records are made of (conftest `make` builds each; a new one fails there).
 DATA_MODELS = [m for m in admin.site._registry
-               if m._meta.app_label in ("network", "people", "activities", "projects", "economy", "indicators")
+               if m._meta.app_label in ("network", "people", "activities", "projects", "economy", "indicators",
+                                        "matching")
                and (getattr(m, "scope_pairing_field", None) is not None or getattr(m, "scope_region_fields", ()))]
 
 
@@ -279,6 +280,11 @@ FILLERS: dict[str, Filler] = {
     "assessment:sheet": lambda s: [{"pk": s.record(Assessment).pk, "kind": k} for k in ("self", "result")],
     "assessment:score_action": _outside(Score),
     "assessment:decide": _outside(Objection),
+    **{f"matching:{side}{suffix}": (lambda s, m=model: [{"pk": s.record(apps.get_model("matching", m)).pk}])
+       for side, model in (("need", "Need"), ("offer", "Offer")) for suffix in ("", "_edit", "_withdraw")},
+    "matching:propose": lambda s: [{"pk": s.record(apps.get_model("matching", "Need")).pk,
+                                    "offer": s.record(apps.get_model("matching", "Offer")).pk}],
+    "matching:decide": lambda s: [{"pk": s.record(apps.get_model("matching", "Match")).pk}],
     "ops:job": _outside(Job),
     "ops:job_status": _outside(Job),
     "web:map_province": lambda s: [{"code": find_region("河南省").code}, {"code": find_region("北京市").code}],
