@@ -12,6 +12,7 @@ from typing import Any, Literal
 
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
+from django.utils import timezone
 from ninja import Query, Router, Schema
 from ninja.throttling import AnonRateThrottle
 
@@ -64,7 +65,7 @@ class ValueOut(Schema):
 
 
 class ValuesQuery(Schema):
-    year: int
+    year: int | None = None  # default: this calendar year with a token, the latest approved year without
     programme: int | None = None
     pairing: int | None = None
     region: str | None = None
@@ -100,9 +101,10 @@ def _dec(v: Any) -> Decimal | None:
 def values(request: HttpRequest, q: Query[ValuesQuery]) -> Any:
     """有令牌：按令牌用户的数据范围，任意年度；无令牌：仅公开协作项目已审定年度的汇总值（须给出 programme）。"""
     if _signed_in(request):
+        year = q.year or timezone.localdate().year
         rows = indicator_table(request.auth, pairing=q.pairing, region=q.region, side=q.side,  # type: ignore[attr-defined]
-                               programme=q.programme, year=q.year)
-        return [ValueOut(code=r.code, zh=r.zh, en=r.en, unit=r.unit, year=q.year, computed=_dec(r.computed),
+                               programme=q.programme, year=year)
+        return [ValueOut(code=r.code, zh=r.zh, en=r.en, unit=r.unit, year=year, computed=_dec(r.computed),
                          reported=_dec(r.reported), actual=_dec(r.actual),
                          target=_dec(r.target if r.target is not None else r.target_pairings),
                          completion=r.completion, completion_basis=r.completion_basis,
@@ -120,7 +122,8 @@ def values(request: HttpRequest, q: Query[ValuesQuery]) -> Any:
         region = Region.objects.filter(code=q.region).first()
         if region is None:
             raise ApiError(404, [{"field": "region", "message": f"「地区」代码“{q.region}”不存在。"}])
-    vals = public.values(programme=programme, year=q.year, pairing=pairing, region=region, side=q.side,
+    years = public.published_years(programme)
+    vals = public.values(programme=programme, year=q.year or (years[-1] if years else 0), pairing=pairing, region=region, side=q.side,
                          codes=[q.code] if q.code else None)
     return [ValueOut(code=v.code, zh=v.zh, en=v.en, unit=v.unit, year=v.year, computed=_dec(v.computed),
                      reported=_dec(v.reported), actual=_dec(v.actual), target=_dec(v.target), completion=v.completion,

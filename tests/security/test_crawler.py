@@ -290,6 +290,14 @@ FILLERS: dict[str, Filler] = {
     "web:map_province": lambda s: [{"code": find_region("河南省").code}, {"code": find_region("北京市").code}],
     "web:region": lambda s: [{"code": s.outside.west_region.code}, {"code": s.outside.east_region.code}],
     "web:pairing": lambda s: [{"pairing_id": s.outside.pk}, {"pairing_id": s.outside_school.pk}],
+    **{f"{ns}:{name}": filler for ns in ("portal", "portal_en") for name, filler in {
+        "programme": lambda s: [{"programme": s.outside.programme_id}],
+        "map_data": lambda s: [{"programme": s.outside.programme_id}],
+        "province": lambda s: [{"programme": s.outside.programme_id, "code": s.outside.west_region.code[:2] + "0000"}],
+        "pairing": lambda s: [{"programme": s.outside.programme_id, "pairing_id": s.outside.pk}],
+        "download": lambda s: [{"programme": s.outside.programme_id, "year": 2023, "name": n, "fmt": f}
+                               for n in ("indicators", "projects", "funds") for f in ("csv", "json")],
+    }.items()},
     "admin:app_list": lambda s: [{"app_label": m._meta.app_label} for m in
                                  {m._meta.app_label: m for m in admin.site._registry}.values()],
     "admin:view_on_site": lambda s: [{"content_type_id": ContentType.objects.get_for_model(type(o)).pk,
