@@ -11,6 +11,7 @@ from django.db import transaction
 from shanhai.accounts.models import Scope
 from shanhai.demo.assessment import demo_assessment_load
 from shanhai.demo.fixture import demo_teams_load
+from shanhai.demo.portal import demo_portal_load
 from shanhai.demo.matching import demo_matching_load
 from shanhai.demo.year import demo_people, demo_year_load
 from shanhai.indicators.demo_reported import demo_reported_load
@@ -79,5 +80,6 @@ def demo_setup(*, stdout: object = None) -> list[Login]:
     demo_year_load(people)
     # 2023 assessed: opened, drafts computed, reviewed, one objection decided (idempotent)
     demo_assessment_load(people)
+    demo_portal_load()  # the public portal: the country's province pairs, the programme public (issue 13)
     demo_matching_load()  # needs and offers for the named pairs, some matched (issue 12)
     return logins
