@@ -11,8 +11,8 @@ from django.db import transaction
 from shanhai.accounts.models import Scope
 from shanhai.demo.assessment import demo_assessment_load
 from shanhai.demo.fixture import demo_teams_load
-from shanhai.demo.portal import demo_portal_load
 from shanhai.demo.matching import demo_matching_load
+from shanhai.demo.portal import demo_portal_load
 from shanhai.demo.year import demo_people, demo_year_load
 from shanhai.indicators.demo_reported import demo_reported_load
 from shanhai.indicators.models import PairingValue, ReportedValue
