@@ -111,11 +111,56 @@ def job_submit(*, kind: str, label: str, user: User | None, subject: str = "", p
     return job
 
 
+def queue_in_database(backend: str) -> bool:
+    """A queue outside the database (Redis/RQ) must not see a job before its row is committed."""
+    from django_tasks import task_backends
+
+    return not type(task_backends[backend]).__module__.startswith("django_tasks_rq")
+
+
 def _enqueue(job: Job) -> None:
+    if queue_in_database(job.backend):
+        _enqueue_now(job)
+    else:
+        transaction.on_commit(lambda: _enqueue_now(job, soft=True))
+
+
+def _enqueue_now(job: Job, *, soft: bool = False) -> None:
     from shanhai.ops.tasks import run_job
 
-    result = run_job.using(backend=job.backend).enqueue(job.pk)
+    try:
+        result = run_job.using(backend=job.backend).enqueue(job.pk)
+    except Exception:
+        if not soft:
+            raise
+        # Redis unreachable: the job stays recorded as queued; jobs_requeue_lost sends it when Redis is back.
+        logger.exception("后台任务 %s 无法送入队列，将在队列恢复后重试", job.pk)
+        Job.objects.filter(pk=job.pk, status=JobStatus.QUEUED).update(
+            message="任务队列暂时无法连接，任务已记录，队列恢复后将自动开始。")
+        return
     Job.objects.filter(pk=job.pk).update(task_id=str(result.id))
+
+
+def jobs_requeue_lost(older_than: float | None = None) -> list[Job]:
+    """Queued jobs the Redis queue does not hold (Redis restarted empty, or down at submit): sent again.
+    The database queue cannot lose a job, so this looks only at jobs on other backends."""
+    from django_tasks import task_backends
+    from django_tasks.exceptions import TaskResultDoesNotExist
+
+    cutoff = timezone.now() - timedelta(seconds=stale_seconds() if older_than is None else older_than)
+    sent = []
+    for job in Job.objects.filter(status=JobStatus.QUEUED, created_at__lt=cutoff):
+        if queue_in_database(job.backend):
+            continue
+        try:
+            if job.task_id:
+                task_backends[job.backend].get_result(job.task_id)
+                continue
+        except TaskResultDoesNotExist:
+            pass
+        _enqueue_now(job, soft=True)
+        sent.append(job)
+    return sent
 
 
 def job_active_for(subject: str) -> Job | None:

@@ -4,6 +4,7 @@ PostgreSQL database), with the settings a real worker has (database queue, file 
     python job_probe.py setup ROWS   migrate, load regions, a pairing and an officer; write ROWS placements
                                      to placements.csv; check it as an upload and confirm it (a queued job)
     python job_probe.py again        check the same file again as a new upload; print that run's status
+    python job_probe.py submit       the same, and confirm it (another queued job)
 
 Prints one JSON line. Needs DATABASE_URL, SHANHAI_VAR_DIR and DJANGO_SETTINGS_MODULE.
 """
@@ -47,7 +48,7 @@ def main() -> None:
     officer = User.objects.get(username="officer")
     run = import_run_check(user=officer, upload=SimpleUploadedFile(path.name, path.read_bytes()))
     out.update(run=run.pk, run_status=run.status, rows=run.result.get("rows"), created=run.result.get("created"))
-    if sys.argv[1] == "setup":
+    if sys.argv[1] in ("setup", "submit"):
         job = import_run_submit(run=run, user=officer)
         out.update(job=job.pk, job_status=job.status)
     print(json.dumps(out))

@@ -34,6 +34,7 @@ from django.db.models import CharField, Model, TextField
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_tasks_db.models import DBTaskResult
 
 from shanhai.accounts.models import Scope
@@ -169,6 +170,7 @@ def scene(db) -> Scene:
     s.records[Job] = Job.objects.create(kind="transfer.import", label=f"{OUTSIDE}导入", user=s.outsider,
                                         message=f"{OUTSIDE}完成")
     s.records[ApiToken] = ApiToken.issue(s.outsider, f"{OUTSIDE}令牌")[0]
+    s.records[TOTPDevice] = TOTPDevice.objects.create(user=s.outsider, name=f"{OUTSIDE}手机", confirmed=True)
     # The login log and the task queue's own rows name the outside officer and their job.
     seen = {"user_agent": "crawler", "ip_address": "10.0.0.9", "username": s.outsider.username, "http_accept": "*/*",
             "path_info": "/admin/login/"}

@@ -18,7 +18,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.migrations.executor import MigrationExecutor
 
-from shanhai.ops.jobs import jobs_reap, worker_beat
+from shanhai.ops.jobs import jobs_reap, jobs_requeue_lost, queue_in_database, worker_beat
 
 REAP_EVERY = 15.0
 
@@ -26,6 +26,10 @@ REAP_EVERY = 15.0
 def _migrations_pending() -> bool:
     executor = MigrationExecutor(connections[DEFAULT_DB_ALIAS])
     return bool(executor.migration_plan(executor.loader.graph.leaf_nodes()))
+
+
+def _on_redis(backend: str) -> bool:
+    return not queue_in_database(backend)
 
 
 def _exit_with(parent: int) -> None:
@@ -68,16 +72,32 @@ class Command(BaseCommand):
         reaper = threading.Thread(target=self._reap_loop, args=(stop,), name="job-reaper", daemon=True)
         reaper.start()
         try:
-            call_command("db_worker", backend_name=backend, queue_name="*", interval=interval, batch=batch,
-                         reload=False, startup_delay=False, verbosity=options.get("verbosity", 1))
+            if _on_redis(backend):
+                self._rq_work(backend, batch)
+            else:
+                call_command("db_worker", backend_name=backend, queue_name="*", interval=interval, batch=batch,
+                             reload=False, startup_delay=False, verbosity=options.get("verbosity", 1))
         finally:
             stop.set()
+
+    def _rq_work(self, backend: str, batch: bool) -> None:
+        """RQ's own worker on the backend's queues: each job in a forked child (a crash or SIGKILL of the
+        child leaves the worker, and the reaper finds the job's process gone)."""
+        import django_rq
+        from django_tasks import task_backends
+        from django_tasks_rq import Job as RQJob
+
+        for job in jobs_requeue_lost(older_than=0):
+            self.stderr.write(f"任务 {job.pk}（{job.label}）：已重新送入队列")
+        worker = django_rq.get_worker(*sorted(task_backends[backend].queues), job_class=RQJob)
+        worker.work(burst=batch, with_scheduler=False, logging_level="WARNING")
 
     def _reap_loop(self, stop: threading.Event) -> None:
         while not stop.wait(REAP_EVERY):
             worker_beat()
             try:
                 jobs_reap()
+                jobs_requeue_lost()
             except Exception as e:  # noqa: BLE001 - a database hiccup must not stop the worker
                 self.stderr.write(f"检查中断的任务时出错：{e}")
             finally:
