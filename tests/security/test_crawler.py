@@ -266,6 +266,8 @@ FILLERS: dict[str, Filler] = {
     "evidence:reject": _outside(ProposedFact, "fact_id"),
     "workflow:move": lambda s: [{"pk": s.record(apps.get_model("workflow", "Submission")).pk}],
     "workflow:account_active": _outside(User),
+    "admin:otp_totp_totpdevice_config": _outside(TOTPDevice),  # django-otp's admin: the outsider's key
+    "admin:otp_totp_totpdevice_qrcode": _outside(TOTPDevice),
     "workflow:entry": _entry,
     "workflow:plan": _entry,
     "workflow:history": _entry,
