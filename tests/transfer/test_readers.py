@@ -80,7 +80,9 @@ def _with_cached_values(path, cached: dict[str, str]):
                 for ref, value in cached.items():
                     start = text.index(f'<c r="{ref}"')
                     end = text.index("</c>", start)
-                    text = text[:end].replace("<v />", "").replace("<v/>", "") + f"<v>{value}</v>" + text[end:]
+                    # openpyxl writes the empty value as <v /> (ElementTree) or <v></v> (with lxml installed)
+                    head = text[:end].replace("<v />", "").replace("<v/>", "").replace("<v></v>", "")
+                    text = head + f"<v>{value}</v>" + text[end:]
                 data = text.encode()
             dst.writestr(item, data)
     path.write_bytes(out.getvalue())
