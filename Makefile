@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint browser clean serve preflight backup
+.PHONY: demo test lint browser office clean serve preflight backup
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,7 +28,7 @@ preflight: $(STAMP)
 backup: $(STAMP)
 	DJANGO_SETTINGS_MODULE=$${DJANGO_SETTINGS_MODULE:-shanhai.settings.production} $(BIN)/shanhai backup --keep 14
 
-test: $(STAMP) browser
+test: $(STAMP) browser office
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
@@ -41,6 +41,12 @@ browser:
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
 	@fc-list :lang=zh 2>/dev/null | grep -q . || [ "$$CI" != "true" ] || \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk >/dev/null)
+
+# The reports' PDF (LibreOffice headless) and its checks (pdftoppm, pdffonts); installed under CI, never skipped.
+office:
+	@command -v soffice >/dev/null 2>&1 && command -v pdftoppm >/dev/null 2>&1 || [ "$$CI" != "true" ] || \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils >/dev/null)
 
 clean:
 	rm -rf $(VENV) var

@@ -170,7 +170,9 @@ def _page_number(section: Any) -> None:
 
 
 def _annex(doc: Any, data: ReportData) -> None:
-    figures = [f for f in data.figures if f.has_value]
+    # the figures the prose states (pairing counts are in the tables): a count like “1对” beside its name
+    # reads, in a PDF's running text, as a fact the prose never stated
+    figures = _stated(data)
     table = doc.add_table(rows=1, cols=5)
     table.style = "Table Grid"
     for cell, text in zip(table.rows[0].cells, ("指标", "数值", "完成率", "审定", "来源"), strict=True):
