@@ -69,11 +69,8 @@ AREAS: dict[str, tuple[str, list[Resource]]] = {
 if "reported" in TYPES:
     AREAS["indicators"] = ("指标上报与目标", [from_spec("reported", "reported-values")]
                            + ([from_spec("target", "targets")] if "target" in TYPES else []))
-if "need" in TYPES:  # needs and offers (issue 12; registered by the matching app); proposals read-only here
-    from shanhai.matching.models import Match
-
-    AREAS["matching"] = ("需求与资源对接", [from_spec("need", "needs"), from_spec("offer", "offers"),
-                                           Resource("match", "matches", Match, None, None, read_only=True)])
+if "need" in TYPES:  # needs and offers (issue 12; registered by the matching app)
+    AREAS["matching"] = ("需求与资源对接", [from_spec("need", "needs"), from_spec("offer", "offers")])
 
 
 def _get(request: HttpRequest, res: Resource, pk: int) -> models.Model:

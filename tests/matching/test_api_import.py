@@ -31,7 +31,7 @@ def test_api_lists_only_own_scope_and_creates_through_the_guard(market):
                        content_type="application/json")
     assert outside.status_code == 403 and "不在您可填报的数据范围内" in outside.json()["errors"][0]["message"]
     schema = api.get("/api/openapi.json").json()
-    assert "/api/matching/needs" in schema["paths"] and "/api/matching/matches" in schema["paths"]
+    assert "/api/matching/needs" in schema["paths"] and "/api/matching/offers" in schema["paths"]
 
 
 def _file(tmp_path, rows):
