@@ -49,7 +49,6 @@ class Kind:
 KINDS: dict[str, Kind] = {
     "transfer.import": Kind("shanhai.transfer.jobs.import_commit",
                             "导入在一个事务中进行，中断时没有写入任何数据"),
-    "transfer.export": Kind("shanhai.transfer.jobs.export_records", "导出文件没有生成，数据未受影响"),
     "indicators.rebuild": Kind("shanhai.indicators.jobs.rebuild",
                                "汇总表按批次重算，已完成的批次是正确的，重新运行会得到相同的结果"),
     "portal.publish": Kind("shanhai.portal.jobs.publish", "公开门户先写入临时目录，中断时原有的静态网站保持不变"),
