@@ -79,8 +79,8 @@ def test_header_offers_what_each_role_may_use_and_logs_out(browser, site) -> Non
 
     # The national administrator: every page, each one reachable from the header.
     context, page = login(browser, site, "admin")
-    assert nav_keys(page) == ["work", "overview", "map", "review", "reconcile", "accounts", "assessment", "data",
-                              "evidence", "api", "admin"]
+    assert nav_keys(page) == ["work", "overview", "map", "review", "reconcile", "accounts", "assessment", "matching",
+                              "data", "evidence", "api", "admin"]
     for key, heading in (("assessment", "年度考核"), ("data", "数据导入与导出"), ("evidence", "报告解读"), ("map", None), ("overview", None)):
         with page.expect_navigation():
             page.click(f"header nav a[data-nav={key}]")
@@ -116,8 +116,8 @@ def test_header_offers_what_each_role_may_use_and_logs_out(browser, site) -> Non
 
     # A data-entry officer of 紫云: imports and reports, and the actions on 紫云's pages only.
     context, page = login(browser, site, "entry")
-    assert nav_keys(page) == ["work", "overview", "map", "reconcile", "assessment", "data", "evidence", "api",
-                              "admin"]
+    assert nav_keys(page) == ["work", "overview", "map", "reconcile", "assessment", "matching", "data", "evidence",
+                              "api", "admin"]
     page.goto(f"{site.url}/pairings/{pairing.id}/")
     assert actions(page) == {"import": "/data/", "report": f"/evidence/new/?pairing={pairing.id}"}
     page.goto(f"{site.url}/regions/520425/?side=west")
@@ -128,7 +128,7 @@ def test_header_offers_what_each_role_may_use_and_logs_out(browser, site) -> Non
 
     # A viewer of 紫云: reads only, so no import, no report reader, no actions.
     context, page = login(browser, site, "viewer")
-    assert nav_keys(page) == ["work", "overview", "map", "assessment", "api", "admin"]
+    assert nav_keys(page) == ["work", "overview", "map", "assessment", "matching", "api", "admin"]
     page.goto(f"{site.url}/pairings/{pairing.id}/")
     assert "紫云" in page.locator("h1").inner_text()
     assert actions(page) == {}
