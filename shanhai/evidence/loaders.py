@@ -281,11 +281,39 @@ def pdf_to_text(data: bytes, *, name: str | None = None) -> str:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, OSError, RecursionError):
         raise EvidenceError("corrupt", "PDF 文件已损坏，无法读取", source=name) from None
-    text = "\n".join(pages)
+    text = "\n".join(pdf_join_lines(page) for page in pages)
     if len(re.sub(r"\s", "", text)) < 10:
         raise EvidenceError("no_text_layer", "PDF 没有文字层（可能是扫描件或图片），请先做文字识别（OCR）再提交",
                             source=name)
     return text
+
+
+_SENTENCE_END = tuple("。！？；：!?;:”」』）)")
+_PROSE = re.compile(r"[，、；。]")  # a line of running text; a table row (cells, no clause marks) keeps its break
+_CJK = re.compile(r"[\u3400-\u9fff\uff08-\uff5e，、。；：“”（）%]")
+
+
+def pdf_join_lines(page: str) -> str:
+    """A PDF's text layer breaks a paragraph at every line end ("深化东西部协\n作"): join a line that fills the
+    page's width, reads as running text and does not end a sentence with the next one. Short lines
+    (headings, a paragraph's last line) and table rows keep their break, so paragraphs stay paragraphs."""
+    lines = page.split("\n")
+    widths = sorted(len(re.sub(r"\s", "", line)) for line in lines if line.strip())
+    if len(widths) < 3:
+        return page
+    full = widths[int(len(widths) * 0.75)] * 0.8  # a wrapped line is about as long as most full lines
+    out: list[str] = []
+    last = ""  # the previous line as the PDF gave it
+    for line in lines:
+        if out and line.strip() and len(re.sub(r"\s", "", last)) >= full and _PROSE.search(last) \
+                and not last.rstrip().endswith(_SENTENCE_END):
+            a, b = out[-1].rstrip(), line.lstrip()
+            glue = "" if _CJK.match(a[-1:]) or _CJK.match(b[:1]) else " "
+            out[-1] = a + glue + b
+        else:
+            out.append(line)
+        last = line
+    return "\n".join(out)
 
 
 # --- entry point --------------------------------------------------------------------------------

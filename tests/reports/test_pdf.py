@@ -66,8 +66,6 @@ def test_tables_pdf_fit_the_page(approved, tmp_path: Path) -> None:  # noqa: F81
                                       .group(1).replace(",", ""))
 
 
-@pytest.mark.xfail(strict=True, reason="the reader does not join a PDF's wrapped lines (“党政培训干\\n部560人次”); "
-                   "written to the reader's notes, shanhai/evidence is another engineer's")
 def test_summary_pdf_reads_back(approved, tmp_path: Path) -> None:  # noqa: F811
     out = tmp_path / "summary.pdf"
     data = report_write(None, out=out, fmt="pdf", year=2023, pairing=approved.county.pk)
