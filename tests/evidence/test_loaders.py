@@ -114,3 +114,25 @@ def test_corrupt_and_missing(tmp: Path) -> None:
     assert refused(p).code == "corrupt"
     assert refused(b"PK\x03\x04garbage").code == "corrupt"
     assert refused(tmp / "nope.txt").code == "not_found"
+
+
+def test_pdf_wrapped_lines_are_joined_but_headings_and_table_rows_keep_their_break() -> None:
+    from shanhai.evidence.loaders import pdf_join_lines
+
+    page = "\n".join([
+        "一、资金与项目",
+        "2023年，南沙区与紫云县深化东西部协作，投入财政帮扶资金",
+        "3000万元，完成年度目标的107.5%；实施帮扶项目46个，带动脱",
+        "贫人口增收。",
+        "二、干部人才",
+        "指标 数值 完成率 审定 来源 东部选派挂职干部 12 名 已审定",
+        "东部选派专业技术人才 96 名 已审定 填报：2023年工作报告",
+    ])
+    assert pdf_join_lines(page).split("\n") == [
+        "一、资金与项目",
+        "2023年，南沙区与紫云县深化东西部协作，投入财政帮扶资金3000万元，完成年度目标的107.5%；实施帮扶项目46个，"
+        "带动脱贫人口增收。",
+        "二、干部人才",
+        "指标 数值 完成率 审定 来源 东部选派挂职干部 12 名 已审定",
+        "东部选派专业技术人才 96 名 已审定 填报：2023年工作报告",
+    ]
