@@ -30,6 +30,8 @@ class Command(BaseCommand):
                               f" / Not serving: run `shanhai runserver {addrport}`, then open http://{addrport}/ .")
             return
         self.stdout.write(f"打开 http://{addrport}/ 查看看板与地图；数据管理在 http://{addrport}/admin/ 。")
+        self.stdout.write(f"需求对接在 http://{addrport}/match/ ；公开门户（无需登录）在 http://{addrport}/public/ 。"
+                          f" / Matching: http://{addrport}/match/ ; public portal (no login): http://{addrport}/public/ .")
         # Background work (confirmed imports, rebuilds, large exports) needs a worker: one runs beside the
         # server for as long as it does (stopped with it).
         # A terminated demo must stop its worker too: SIGTERM becomes SystemExit so `finally` runs, and the
