@@ -24,7 +24,20 @@ class Utf8Renderer(JSONRenderer):
     json_dumps_params = {"ensure_ascii": False}  # Chinese messages readable as they are
 
 
-api = NinjaAPI(
+class ShanhaiAPI(NinjaAPI):
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        """Open data answers without a token too (public-only): its operations say the token is optional
+        (an empty requirement beside it), so clients and schema checks don't demand one."""
+        schema = super().get_openapi_schema(*args, **kwargs)
+        for path, operations in schema.get("paths", {}).items():
+            if path.startswith("/api/open/"):
+                for operation in operations.values():
+                    if isinstance(operation, dict) and operation.get("security") and {} not in operation["security"]:
+                        operation["security"] = [*operation["security"], {}]
+        return schema
+
+
+api = ShanhaiAPI(
     renderer=Utf8Renderer(),
     title="山海 · 协作帮扶平台 API",
     version="1",

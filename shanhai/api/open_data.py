@@ -83,7 +83,7 @@ class RegionOut(Schema):
     lat: float | None
 
 
-class ProgrammeOut(Schema):
+class PublicProgrammeOut(Schema):
     id: int
     name: str
     published_years: list[int]
@@ -140,7 +140,7 @@ def regions(request: HttpRequest, level: Literal["province", "prefecture", "coun
                       parent_code=r.parent.code if r.parent else None, lng=r.lng, lat=r.lat) for r in qs]
 
 
-@router.get("/programmes", response={200: list[ProgrammeOut], **ERRORS}, summary="公开的协作项目及其已审定年度")
+@router.get("/programmes", response={200: list[PublicProgrammeOut], **ERRORS}, summary="公开的协作项目及其已审定年度")
 def programmes(request: HttpRequest) -> Any:
-    return [ProgrammeOut(id=p.pk, name=p.name, published_years=public.published_years(p))
+    return [PublicProgrammeOut(id=p.pk, name=p.name, published_years=public.published_years(p))
             for p in public.public_programmes()]
