@@ -31,7 +31,7 @@ TABLE = "core_dataversion"
 # Apps whose rows reach a dashboard (figures, labels, lists, sources, reports' state). Roll-up tables are
 # written in bulk and bump through `rollups`; history rows are saved beside the rows they copy.
 DATA_APPS = ("regions", "network", "people", "activities", "projects", "economy", "indicators", "workflow",
-             "evidence")
+             "evidence", "portal")
 BULK_MODELS = ("PairingValue", "TreeValue", "RegionValue", "RebuildState")
 
 

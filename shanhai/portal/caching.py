@@ -1,6 +1,6 @@
 """What makes the portal survive being popular: every public response is keyed by the data version
-(`selectors.version`, held in the cache a few seconds and dropped by `signals` on any step of the
-cycle), answered 304 to a matching If-None-Match / If-Modified-Since (Django's `condition`), served
+(`core.dataversion`, which every write of programme data, a step of the cycle or a publication advances),
+answered 304 to a matching If-None-Match / If-Modified-Since (Django's `condition`), served
 from the cache when rendered before, and marked `Cache-Control: public` for proxies and CDNs."""
 
 from __future__ import annotations
@@ -16,23 +16,18 @@ from django.utils import translation
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import condition
 
+from shanhai.core import dataversion
 from shanhai.portal import selectors
-from shanhai.portal.signals import VERSION_KEY
 
-VERSION_SECONDS = 30  # an unnoticed change (a direct SQL edit) shows within this long
 MAX_AGE = 300
 
 
-def current_version() -> str:
-    return cache.get_or_set(VERSION_KEY, selectors.version, VERSION_SECONDS)  # type: ignore[no-any-return]
-
-
 def _etag(request: HttpRequest, *args: Any, **kwargs: Any) -> str:
-    return hashlib.sha256(f"{current_version()}|{request.path}".encode()).hexdigest()[:24]
+    return hashlib.sha256(f"{dataversion.current()}|{request.path}".encode()).hexdigest()[:24]
 
 
 def _last_modified(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-    return cache.get_or_set(f"{VERSION_KEY}:lm", selectors.last_modified, VERSION_SECONDS)
+    return cache.get_or_set(f"portal:lm:{dataversion.current()}", selectors.last_modified, 3600)
 
 
 def public(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:

@@ -64,18 +64,6 @@ def published_years(programme: Programme | int) -> list[int]:
     return sorted(r["period__year"] for r in rows if r["n"] and r["n"] == r["locked"])
 
 
-def version() -> str:
-    """Changes whenever anything public may have changed (a step of the cycle, a publication, the
-    network, the catalogue of indicators): the pages' ETag and their cache key."""
-    stamps = [
-        Submission.objects.aggregate(m=Max("updated_at"), n=Count("id")),
-        Publication.objects.aggregate(m=Max("updated_at"), n=Count("id")),
-        Pairing.objects.aggregate(m=Max("updated_at"), n=Count("id")),
-        Project.objects.aggregate(m=Max("updated_at"), n=Count("id")),
-    ]
-    return "-".join(f"{s['m'].timestamp() if s['m'] else 0:.6f}.{s['n']}" for s in stamps)
-
-
 def last_modified() -> dt.datetime | None:
     stamps = [m for m in (
         Submission.objects.aggregate(m=Max("updated_at"))["m"],
