@@ -69,23 +69,11 @@ def figures(user: Any, name: str, args: dict[str, Any], read: Callable[[], T]) -
     the page builders' heaviest reads, shared by every page and user of the scope until a write. Always
     on, whatever `SHANHAI_PAGE_CACHE` says: it holds figures, not pages."""
     raw = "|".join([name, str(version()), get_language() or "", scope_key(user), repr(sorted(args.items()))])
-    key = "shanhai:figures:" + hashlib.sha256(raw.encode()).hexdigest()
-    found = cache.get(key)
-    if found is not None:
-        return found
-    value = read()
-    cache.set(key, value, PAGE_SECONDS)
-    return value
+    return cache.get_or_set("shanhai:figures:" + hashlib.sha256(raw.encode()).hexdigest(), read, PAGE_SECONDS)
 
 
 def cached(request: HttpRequest, kind: str, build: Callable[[], T]) -> T:
     """`build()`'s result for this request's page, from the cache when the data and scope are unchanged."""
     if not enabled():
         return build()
-    key = page_key(request, kind)
-    found = cache.get(key)
-    if found is not None:
-        return found
-    value = build()
-    cache.set(key, value, PAGE_SECONDS)
-    return value
+    return cache.get_or_set(page_key(request, kind), build, PAGE_SECONDS)
