@@ -77,8 +77,8 @@ class OtpMiddleware:
                 and not request.path.startswith(OTP_OPEN_PREFIXES)):
             from shanhai.accounts.otp import otp_enrolled, otp_required
 
-            if otp_required(user):
-                enrolled = otp_enrolled(user)
+            enrolled = otp_enrolled(user)  # asked once per request
+            if otp_required(user, enrolled):
                 target = reverse("account:otp_verify" if enrolled else "account:otp_enrol")
                 if request.path != target:
                     if request.path.startswith("/api/"):

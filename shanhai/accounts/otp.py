@@ -35,9 +35,12 @@ def otp_enrolled(user: Any) -> bool:
     return any(True for _ in devices_for_user(user, confirmed=True))
 
 
-def otp_required(user: Any) -> bool:
-    """Must this user give a code (enrolled), or enrol first (mandatory for the role)?"""
-    return otp_enrolled(user) or (bool(getattr(settings, "SHANHAI_OTP_REQUIRED", False)) and otp_offered(user))
+def otp_required(user: Any, enrolled: bool | None = None) -> bool:
+    """Must this user give a code (enrolled), or enrol first (mandatory for the role)? `enrolled` when the
+    caller has already asked."""
+    if enrolled is None:
+        enrolled = otp_enrolled(user)
+    return enrolled or (bool(getattr(settings, "SHANHAI_OTP_REQUIRED", False)) and otp_offered(user))
 
 
 def otp_enrol_start(user: Any) -> TOTPDevice:
